@@ -1,0 +1,118 @@
+"""From ranked hits to an Answer whose every sentence cites a verbatim excerpt.
+
+Nothing here paraphrases: answer sentences and excerpts are slices of the
+stored article text, located by offsets, so `excerpt == text[start:end]`
+holds by construction. No Discord imports: every face renders an Answer.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel
+
+from corpus.errors import NewsdeskError
+from index.retriever import Hit
+
+EXCERPT_CHARS = 450
+SENTENCE_MARGIN = 0.03  # a further source joins the answer only if nearly as relevant
+ABSTAIN_TEXT = (
+    "I don't know: nothing in the news I have indexed answers that closely enough."
+)
+
+
+class QuestionError(NewsdeskError):
+    pass
+
+
+class Citation(BaseModel):
+    n: int
+    article_id: str
+    title: str
+    source: str
+    url: str
+    published: date | None
+    language: str
+    excerpt: str
+    start: int
+    end: int
+    highlight_start: int  # the sentence the answer relies on, inside [start, end)
+    highlight_end: int
+    score: float
+
+
+class Answer(BaseModel):
+    question: str
+    text: str
+    citations: list[Citation]
+    abstained: bool
+
+
+def validate_question(raw: str, max_chars: int) -> str:
+    question = " ".join(raw.split())
+    if not question:
+        raise QuestionError("Ask a question: the text is empty.")
+    if len(question) > max_chars:
+        raise QuestionError(
+            f"That question is too long ({len(question)} characters; the limit is {max_chars})."
+        )
+    return question
+
+
+def _best_sentence(hit: Hit) -> int:
+    scores = hit.sentence_scores
+    return max(range(len(scores)), key=scores.__getitem__) if scores else 0
+
+
+def _window(hit: Hit, best: int) -> tuple[int, int]:
+    """Whole sentences around the best one, growing while under EXCERPT_CHARS."""
+    sentences = hit.passage.sentences
+    lo = hi = best
+    while True:
+        grown = False
+        for cand_lo, cand_hi in ((lo, hi + 1), (lo - 1, hi)):
+            if 0 <= cand_lo and cand_hi < len(sentences) and (
+                sentences[cand_hi].end - sentences[cand_lo].start <= EXCERPT_CHARS
+            ):
+                lo, hi, grown = cand_lo, cand_hi, True
+                break
+        if not grown:
+            return sentences[lo].start, sentences[hi].end
+
+
+def _citation(n: int, hit: Hit) -> tuple[Citation, str]:
+    best = _best_sentence(hit)
+    start, end = _window(hit, best)
+    sentence = hit.passage.sentences[best]
+    text = hit.article.text
+    a = hit.article
+    citation = Citation(
+        n=n, article_id=a.id, title=a.title, source=a.source, url=a.url,
+        published=a.published, language=a.language, excerpt=text[start:end], start=start,
+        end=end, highlight_start=sentence.start, highlight_end=sentence.end, score=hit.score,
+    )
+    return citation, text[sentence.start:sentence.end]
+
+
+def compose(question: str, hits: list[Hit], min_score: float, max_sources: int = 3) -> Answer:
+    """Best supporting sentence of each source that clears the bar, numbered best first."""
+    relevant = sorted((h for h in hits if h.score >= min_score), key=lambda h: -h.score)
+    if not relevant:
+        return Answer(question=question, text=ABSTAIN_TEXT, citations=[], abstained=True)
+    top = relevant[0].score
+    citations: list[Citation] = []
+    parts: list[str] = []
+    seen_articles: set[str] = set()
+    for hit in relevant:
+        if len(citations) == max_sources or hit.score < top - SENTENCE_MARGIN:
+            break
+        if hit.article.id in seen_articles:
+            continue
+        citation, sentence = _citation(len(citations) + 1, hit)
+        if sentence in parts:
+            continue
+        seen_articles.add(hit.article.id)
+        citations.append(citation)
+        parts.append(sentence)
+    text = " ".join(f"{s} [{c.n}]" for s, c in zip(parts, citations, strict=True))
+    return Answer(question=question, text=text, citations=citations, abstained=False)

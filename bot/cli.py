@@ -1,0 +1,185 @@
+"""The `newsdesk` command: ask, ingest, index, and look things up from a terminal."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from rich.logging import RichHandler
+
+from bot.answer import Answer
+from bot.progress import build_bar, count_bar, stderr
+from bot.settings import BotSettings
+from corpus.errors import NewsdeskError
+
+log = logging.getLogger("newsdesk")
+
+
+def _desk():
+    from bot.desk import Desk  # deferred: importing torch takes seconds
+
+    return Desk(BotSettings())
+
+
+def _ready(desk) -> None:
+    """First run: load the bundled sample corpus; no index yet: build one."""
+    from bot.desk import SAMPLE_DIR
+    from index.store import IndexMissing
+
+    if desk.needs_sample():
+        count = len(list(SAMPLE_DIR.glob("*.md")))
+        log.info("the catalogue is empty: loading the bundled sample corpus (%d articles)", count)
+        with build_bar() as progress:
+            desk.load_sample(progress)
+        return
+    try:
+        desk.store.load()
+    except IndexMissing:
+        log.info("no index yet: building it")
+        with build_bar() as progress:
+            desk.reindex(progress=progress)
+
+
+def render(answer: Answer) -> str:
+    lines = [answer.text]
+    for c in answer.citations:
+        meta = " · ".join(x for x in (c.source, str(c.published or ""), c.language) if x)
+        lines += ["", f"[{c.n}] {c.title} — {meta}", f"    {c.url}" if c.url else "",
+                  f"    “{c.excerpt}”"]
+    return "\n".join(line for line in lines if line != "" or True).rstrip()
+
+
+def answer_json(answer: Answer) -> str:
+    return json.dumps(answer.model_dump(mode="json"), ensure_ascii=False)
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    desk = _desk()
+    _ready(desk)
+    if args.question == "-":
+        status = 0
+        for line in sys.stdin:
+            if not line.strip():
+                continue
+            try:
+                answer = desk.ask(line)
+            except NewsdeskError as exc:
+                print(json.dumps({"question": line.strip(), "error": str(exc)},
+                                 ensure_ascii=False), flush=True)
+                status = 1
+                continue
+            print(answer_json(answer) if args.json else render(answer) + "\n", flush=True)
+        return status
+    answer = desk.ask(args.question)
+    print(answer_json(answer) if args.json else render(answer))
+    return 0
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    desk = _desk()
+    with count_bar("reading files") as progress:
+        report = desk.ingest([Path(p) for p in args.paths], progress)
+    for error in report.errors:
+        stderr.print(f"[yellow]skipped[/] {error}", highlight=False, markup=True)
+    print(f"added {report.added}, updated {report.updated}, unchanged {report.unchanged}, "
+          f"errors {len(report.errors)}")
+    if report.changed:
+        print("run `newsdesk index` to make them searchable")
+    return 1 if report.errors and not (report.added or report.updated or report.unchanged) else 0
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    desk = _desk()
+    with build_bar() as progress:
+        stats = desk.reindex(full=args.full, progress=progress)
+    if not stats.changed:
+        print(f"index {stats.version} is up to date ({stats.articles_total} articles)")
+    else:
+        print(f"index {stats.version}: {stats.articles_total} articles, {stats.passages_total} "
+              f"passages; embedded {stats.passages_embedded} passages of "
+              f"{stats.articles_embedded} articles, removed {stats.articles_removed} articles "
+              f"in {stats.seconds:.1f} s")
+    return 0
+
+
+def cmd_article(args: argparse.Namespace) -> int:
+    article = _desk().article(args.id)
+    if args.json:
+        print(json.dumps(article.model_dump(mode="json"), ensure_ascii=False))
+    else:
+        print(f"{article.title}\n{article.source} · {article.published or ''} · "
+              f"{article.language}\n{article.url}\n\n{article.text}")
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    stats = _desk().stats()
+    if args.json:
+        print(stats.model_dump_json())
+        return 0
+    langs = ", ".join(f"{k or '?'} {v}" for k, v in stats.languages.items())
+    print(f"articles: {stats.articles} ({langs})")
+    print(f"index: {stats.index_version or 'none'} — {stats.indexed_articles} articles, "
+          f"{stats.indexed_passages} passages, built {stats.index_created or '-'}")
+    print(f"model: {stats.model or '-'}")
+    return 0
+
+
+def cmd_model(args: argparse.Namespace) -> int:
+    from index.embedder import Embedder
+
+    embedder = Embedder(BotSettings())
+    print(f"embedding model ready: {embedder.name} ({embedder.dim} dimensions)")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="newsdesk", description=__doc__)
+    p.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    sub = p.add_subparsers(dest="command", required=True)
+    ask = sub.add_parser("ask", help="answer a question with cited excerpts")
+    ask.add_argument("question", help="the question, or - to read one per line from stdin")
+    ask.add_argument("--json", action="store_true", help="print the Answer as JSON")
+    ask.set_defaults(func=cmd_ask)
+    ingest = sub.add_parser("ingest", help="add files or folders of articles to the catalogue")
+    ingest.add_argument("paths", nargs="+")
+    ingest.set_defaults(func=cmd_ingest)
+    index = sub.add_parser("index", help="embed new and changed articles, publish a new index")
+    index.add_argument("--full", action="store_true", help="re-embed everything")
+    index.set_defaults(func=cmd_index)
+    article = sub.add_parser("article", help="show one stored article with its full text")
+    article.add_argument("id")
+    article.add_argument("--json", action="store_true")
+    article.set_defaults(func=cmd_article)
+    stats = sub.add_parser("stats", help="catalogue and index figures")
+    stats.add_argument("--json", action="store_true")
+    stats.set_defaults(func=cmd_stats)
+    model = sub.add_parser("model", help="provision and load the embedding model")
+    model.set_defaults(func=cmd_model)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO, format="%(message)s",
+        handlers=[RichHandler(console=stderr, show_path=False, show_time=False)],
+    )
+    for noisy in ("httpx", "sentence_transformers", "faiss", "urllib3", "trafilatura"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    try:
+        return args.func(args)
+    except NewsdeskError as exc:
+        stderr.print(f"error: {exc}", markup=False, highlight=False)
+        return 1
+    except KeyboardInterrupt:
+        stderr.print("interrupted", markup=False)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

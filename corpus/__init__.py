@@ -1,0 +1,1 @@
+"""Articles in: loaders, the SQLite catalogue and the passage chunker."""

@@ -1,0 +1,20 @@
+"""Errors a user can act on; every face turns them into one-line replies."""
+
+from __future__ import annotations
+
+
+class NewsdeskError(Exception):
+    """Base class: the message is written for the user, not the developer."""
+
+
+class LoadError(NewsdeskError):
+    """One input could not become an article; the rest of the batch goes on."""
+
+    def __init__(self, origin: str, reason: str) -> None:
+        super().__init__(f"{origin}: {reason}")
+        self.origin = origin
+        self.reason = reason
+
+
+class CatalogueError(NewsdeskError):
+    """The catalogue file is unusable (corrupt, locked, wrong schema)."""

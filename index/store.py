@@ -1,0 +1,221 @@
+"""Versioned FAISS index on disk, published atomically.
+
+Layout under the index folder:
+
+    CURRENT        name of the version being served (replaced with os.replace)
+    v-000007/      one complete version: manifest.json, vectors.npy,
+                   passages.jsonl, articles.jsonl
+
+A version is written under a temporary name, fsynced, renamed into place and
+only then named in CURRENT, so a crash at any point leaves the previous
+version intact and loadable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+import shutil
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import faiss
+import numpy as np
+from pydantic import BaseModel, ValidationError
+
+from corpus.errors import NewsdeskError
+from corpus.models import Article, Passage
+
+log = logging.getLogger(__name__)
+
+_VERSION = re.compile(r"^v-(\d{6})$")
+FILES = ("vectors.npy", "passages.jsonl", "articles.jsonl")
+FLAT_LIMIT = 200_000  # exact search below this many vectors; HNSW above
+
+
+class IndexMissing(NewsdeskError):
+    pass
+
+
+class IndexCorrupt(NewsdeskError):
+    pass
+
+
+class Manifest(BaseModel):
+    version: str
+    created: datetime
+    model: str
+    recipe: str
+    dim: int
+    articles: dict[str, str]  # article id → content hash
+    passages: int
+    files: dict[str, str]  # file name → sha256
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def build_faiss(vectors: np.ndarray) -> faiss.Index:
+    """Exact inner product for a news corpus; HNSW once exact search would be slow."""
+    dim = vectors.shape[1] if vectors.ndim == 2 and vectors.shape[1] else 1
+    if len(vectors) <= FLAT_LIMIT:
+        index = faiss.IndexFlatIP(dim)
+    else:
+        index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efSearch = 128
+    if len(vectors):
+        index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    return index
+
+
+class IndexVersion:
+    """One loaded, immutable version: what a retriever searches."""
+
+    def __init__(self, manifest: Manifest, articles: dict[str, Article],
+                 passages: list[Passage], vectors: np.ndarray) -> None:
+        self.manifest = manifest
+        self.articles = articles
+        self.passages = passages
+        self.vectors = vectors
+        self.faiss = build_faiss(vectors)
+
+    @property
+    def name(self) -> str:
+        return self.manifest.version
+
+    def search(self, query: np.ndarray, k: int) -> list[tuple[int, float]]:
+        if not self.passages:
+            return []
+        k = min(k, len(self.passages))
+        scores, rows = self.faiss.search(np.ascontiguousarray(query.reshape(1, -1)), k)
+        return [(int(r), float(s)) for r, s in zip(rows[0], scores[0], strict=True) if r >= 0]
+
+
+class IndexStore:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def versions(self) -> list[str]:
+        if not self.root.is_dir():
+            return []
+        return sorted(p.name for p in self.root.iterdir() if _VERSION.match(p.name))
+
+    def current_name(self) -> str | None:
+        try:
+            name = (self.root / "CURRENT").read_text("utf-8").strip()
+        except FileNotFoundError:
+            return None
+        return name if _VERSION.match(name) else None
+
+    def load(self) -> IndexVersion:
+        """The current version; if it is damaged, the newest older one that loads."""
+        current = self.current_name()
+        if current is None:
+            raise IndexMissing("there is no index yet; run `newsdesk index`")
+        candidates = [current] + [v for v in reversed(self.versions()) if v < current]
+        first_error: IndexCorrupt | None = None
+        for name in candidates:
+            try:
+                version = self.load_version(name)
+            except IndexCorrupt as exc:
+                first_error = first_error or exc
+                log.warning("%s", exc)
+                continue
+            if name != current:
+                log.warning("serving the older index %s because %s is damaged", name, current)
+            return version
+        assert first_error is not None
+        raise first_error
+
+    def load_version(self, name: str) -> IndexVersion:
+        folder = self.root / name
+        try:
+            manifest = Manifest.model_validate_json((folder / "manifest.json").read_text("utf-8"))
+            for file in FILES:
+                if _sha256(folder / file) != manifest.files.get(file):
+                    raise IndexCorrupt(
+                        f"the index {name} is damaged ({file} does not match its checksum); "
+                        "run `newsdesk index --full` to rebuild it"
+                    )
+            vectors = np.load(folder / "vectors.npy", allow_pickle=False)
+            with (folder / "passages.jsonl").open(encoding="utf-8") as f:
+                passages = [Passage.model_validate_json(line) for line in f]
+            with (folder / "articles.jsonl").open(encoding="utf-8") as f:
+                articles = {a.id: a for a in (Article.model_validate_json(line) for line in f)}
+        except IndexCorrupt:
+            raise
+        except (OSError, ValueError, ValidationError) as exc:
+            raise IndexCorrupt(
+                f"the index {name} cannot be read ({exc.__class__.__name__}); "
+                "run `newsdesk index --full` to rebuild it"
+            ) from None
+        if vectors.shape != (len(passages), manifest.dim) and len(passages):
+            raise IndexCorrupt(f"the index {name} is inconsistent; run `newsdesk index --full`")
+        return IndexVersion(manifest, articles, passages, vectors)
+
+    def publish(self, *, model: str, recipe: str, articles: list[Article],
+                passages: list[Passage], vectors: np.ndarray) -> Manifest:
+        """Write a complete new version, then switch CURRENT to it."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        existing = self.versions()
+        number = int(existing[-1][2:]) + 1 if existing else 1
+        name = f"v-{number:06d}"
+        tmp = Path(tempfile.mkdtemp(prefix=".building-", dir=self.root))
+        try:
+            np.save(tmp / "vectors.npy", np.ascontiguousarray(vectors, dtype=np.float32))
+            with (tmp / "passages.jsonl").open("w", encoding="utf-8") as f:
+                f.writelines(p.model_dump_json() + "\n" for p in passages)
+            with (tmp / "articles.jsonl").open("w", encoding="utf-8") as f:
+                f.writelines(a.model_dump_json(exclude={"content_hash"}) + "\n" for a in articles)
+            manifest = Manifest(
+                version=name, created=datetime.now(UTC), model=model, recipe=recipe,
+                dim=int(vectors.shape[1]) if vectors.ndim == 2 else 0,
+                articles={a.id: a.content_hash for a in articles}, passages=len(passages),
+                files={file: _sha256(tmp / file) for file in FILES},
+            )
+            (tmp / "manifest.json").write_text(manifest.model_dump_json(indent=1), "utf-8")
+            for file in (*FILES, "manifest.json"):
+                with (tmp / file).open("rb") as f:
+                    os.fsync(f.fileno())
+            tmp.rename(self.root / name)
+            _fsync_dir(self.root)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        pointer = self.root / f".CURRENT.{os.getpid()}"
+        pointer.write_text(name + "\n", "utf-8")
+        with pointer.open("rb") as f:
+            os.fsync(f.fileno())
+        os.replace(pointer, self.root / "CURRENT")
+        _fsync_dir(self.root)
+        self.prune(keep=3)
+        return manifest
+
+    def prune(self, keep: int) -> None:
+        """Drop old versions and leftovers of crashed builds; CURRENT is always kept."""
+        current = self.current_name()
+        for name in self.versions()[:-keep]:
+            if name != current:
+                shutil.rmtree(self.root / name, ignore_errors=True)
+        for leftover in self.root.glob(".building-*"):
+            if leftover.is_dir():
+                age = datetime.now().timestamp() - leftover.stat().st_mtime
+                if age > 3600:  # a build may still be running in another process
+                    shutil.rmtree(leftover, ignore_errors=True)
