@@ -71,7 +71,7 @@ def _window(hit: Hit, best: int) -> tuple[int, int]:
     while True:
         grown = False
         for cand_lo, cand_hi in ((lo, hi + 1), (lo - 1, hi)):
-            if 0 <= cand_lo and cand_hi < len(sentences) and (
+            if cand_lo >= 0 and cand_hi < len(sentences) and (
                 sentences[cand_hi].end - sentences[cand_lo].start <= EXCERPT_CHARS
             ):
                 lo, hi, grown = cand_lo, cand_hi, True
@@ -89,22 +89,22 @@ def _citation(n: int, hit: Hit) -> tuple[Citation, str]:
     citation = Citation(
         n=n, article_id=a.id, title=a.title, source=a.source, url=a.url,
         published=a.published, language=a.language, excerpt=text[start:end], start=start,
-        end=end, highlight_start=sentence.start, highlight_end=sentence.end, score=hit.score,
+        end=end, highlight_start=sentence.start, highlight_end=sentence.end, score=hit.rank_score,
     )
     return citation, text[sentence.start:sentence.end]
 
 
 def compose(question: str, hits: list[Hit], min_score: float, max_sources: int = 3) -> Answer:
     """Best supporting sentence of each source that clears the bar, numbered best first."""
-    relevant = sorted((h for h in hits if h.score >= min_score), key=lambda h: -h.score)
+    relevant = [h for h in hits if h.score >= min_score]  # keeps the retriever's order
     if not relevant:
         return Answer(question=question, text=ABSTAIN_TEXT, citations=[], abstained=True)
-    top = relevant[0].score
+    top = relevant[0].rank_score
     citations: list[Citation] = []
     parts: list[str] = []
     seen_articles: set[str] = set()
     for hit in relevant:
-        if len(citations) == max_sources or hit.score < top - SENTENCE_MARGIN:
+        if len(citations) == max_sources or hit.rank_score < top - SENTENCE_MARGIN:
             break
         if hit.article.id in seen_articles:
             continue

@@ -48,9 +48,10 @@ def render(answer: Answer) -> str:
     lines = [answer.text]
     for c in answer.citations:
         meta = " · ".join(x for x in (c.source, str(c.published or ""), c.language) if x)
-        lines += ["", f"[{c.n}] {c.title} — {meta}", f"    {c.url}" if c.url else "",
-                  f"    “{c.excerpt}”"]
-    return "\n".join(line for line in lines if line != "" or True).rstrip()
+        lines += ["", f"[{c.n}] {c.title} — {meta}"]
+        lines += [f"    {c.url}"] if c.url else []
+        lines += [f"    “{c.excerpt}”"]
+    return "\n".join(lines).rstrip()
 
 
 def answer_json(answer: Answer) -> str:
@@ -137,6 +138,71 @@ def cmd_model(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    from rich.table import Table
+
+    from bot import evaluation as ev
+
+    desk = _desk()
+    path = Path(args.file)
+    if not path.is_file():
+        raise ev.EvalError(f"no such file: {path}")
+    tmp = None
+    if path.suffix == ".json":
+        articles, questions = ev.squad_corpus(path, args.pool.split(",") if args.pool else None)
+        desk, tmp = ev.temporary_desk(desk, articles)
+        log.info("indexing %d paragraphs from %s", len(articles), path.name)
+        with build_bar() as progress:
+            desk.reindex(progress=progress)
+    else:
+        _ready(desk)
+        urls = {a.url: a.id for a in desk.catalogue.articles() if a.url}
+        questions = ev.read_jsonl(path, urls)
+    if args.min_score is not None:
+        desk.settings.min_score = args.min_score
+    try:
+        with count_bar("asking") as progress:
+            outcomes = ev.run(desk, questions, on_each=progress)
+    finally:
+        if tmp is not None:
+            tmp.cleanup()
+    overall = ev.figures(outcomes)
+    if args.json:
+        print(json.dumps({"overall": overall.model_dump(),
+                          "by_language": {k: v.model_dump() for k, v in
+                                          ev.breakdown(outcomes, "language").items()},
+                          "by_type": {k: v.model_dump() for k, v in
+                                      ev.breakdown(outcomes, "type").items()}}))
+        return 0
+    columns = ["n", "R@1", "R@5", "MRR", "cited first", "keyword", "declined (ans.)",
+               "unans.", "declined (unans.)"]
+    table = Table(*(["group", *columns]), title=f"{path.name} (min_score "
+                  f"{desk.settings.min_score})")
+
+    def row(name: str, f: ev.Figures) -> None:
+        cells = [f.n, f.r1, f.r5, f.mrr, f.cited_first, f.keyword_in_excerpt,
+                 f.wrongly_declined, f.unanswerable, f.declined_unanswerable]
+        table.add_row(name, *("-" if c is None else str(c) for c in cells))
+
+    row("all", overall)
+    for key in ("language", "type"):
+        groups = ev.breakdown(outcomes, key)
+        if len(groups) > 1:
+            for name, f in groups.items():
+                row(f"{key}={name}", f)
+    from rich.console import Console
+
+    Console(width=160).print(table)
+    if args.sweep:
+        print("\nthreshold  declined(answerable)  declined(unanswerable)")
+        for t, wrong, right in ev.sweep(outcomes):
+            print(f"{t:9.3f}  {wrong!s:>20}  {right!s:>22}")
+        if overall.answerable:
+            print(f"calibrated min_score (≤ 1 in 50 answerable declined): "
+                  f"{ev.calibrated_threshold(outcomes)}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="newsdesk", description=__doc__)
     p.add_argument("-v", "--verbose", action="store_true", help="debug logging")
@@ -158,6 +224,14 @@ def parser() -> argparse.ArgumentParser:
     stats = sub.add_parser("stats", help="catalogue and index figures")
     stats.add_argument("--json", action="store_true")
     stats.set_defaults(func=cmd_stats)
+    ev = sub.add_parser("eval", help="measure retrieval and answers on a QA file")
+    ev.add_argument("file", help="JSONL questions about the catalogue, or a SQuAD JSON file")
+    ev.add_argument("--pool", help="SQuAD: take paragraphs from these parallel languages, "
+                    "paragraph i in LANGS[i %% n] (e.g. de, or ar,de,el,en)")
+    ev.add_argument("--min-score", type=float, help="override the abstention threshold")
+    ev.add_argument("--sweep", action="store_true", help="print abstention at each threshold")
+    ev.add_argument("--json", action="store_true")
+    ev.set_defaults(func=cmd_eval)
     model = sub.add_parser("model", help="provision and load the embedding model")
     model.set_defaults(func=cmd_model)
     return p

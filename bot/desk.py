@@ -14,16 +14,16 @@ from pathlib import Path
 from pydantic import BaseModel
 
 import corpus
+from bot.answer import Answer, compose, validate_question
+from bot.settings import BotSettings
 from corpus.catalogue import Catalogue
 from corpus.errors import NewsdeskError
 from corpus.ingest import IngestReport, ingest_paths
 from corpus.models import Article
 from index.builder import BuildStats, ProgressFn, build
 from index.embedder import Embedder
-from index.retriever import Retriever
+from index.retriever import Hit, Retriever
 from index.store import IndexMissing, IndexStore
-from bot.answer import Answer, compose, validate_question
-from bot.settings import BotSettings
 
 log = logging.getLogger(__name__)
 
@@ -45,12 +45,13 @@ class Stats(BaseModel):
 
 
 class Desk:
-    def __init__(self, settings: BotSettings | None = None) -> None:
+    def __init__(self, settings: BotSettings | None = None,
+                 embedder: Embedder | None = None) -> None:
         self.settings = settings or BotSettings()
         self.settings.ensure_home()
         self.catalogue = Catalogue(self.settings.catalogue_path)
         self.store = IndexStore(self.settings.index_dir)
-        self._embedder: Embedder | None = None
+        self._embedder = embedder  # loaded on first use when not given
         self._retriever: Retriever | None = None
         self._lock = threading.Lock()
 
@@ -67,7 +68,8 @@ class Desk:
             embedder = self.embedder
             with self._lock:
                 if self._retriever is None:
-                    self._retriever = Retriever(embedder, version, self.settings.per_article)
+                    self._retriever = Retriever(embedder, version, self.settings.per_article,
+                                                self.settings.lexical_weight)
         return self._retriever
 
     def ingest(self, paths: list[Path], progress: Callable[[str], None] | None = None,
@@ -77,7 +79,8 @@ class Desk:
 
     def reindex(self, full: bool = False, progress: ProgressFn | None = None) -> BuildStats:
         """Build a new version; the retriever switches to it only once it is published."""
-        stats = build(self.catalogue, self.store, self.embedder, full=full, progress=progress)
+        stats = build(self.catalogue, self.store, self.embedder, self.settings.models_dir,
+                      full=full, progress=progress)
         if stats.changed and self._retriever is not None:
             self._retriever.swap(self.store.load())
         return stats
@@ -90,9 +93,13 @@ class Desk:
         return self.reindex(progress=progress)
 
     def ask(self, question: str, k: int = 8) -> Answer:
+        return self.ask_with_hits(question, k)[0]
+
+    def ask_with_hits(self, question: str, k: int = 8) -> tuple[Answer, list[Hit]]:
         question = validate_question(question, self.settings.max_question_chars)
         hits = self.retriever().search(question, k=k)
-        return compose(question, hits, self.settings.min_score, self.settings.max_sources)
+        answer = compose(question, hits, self.settings.min_score, self.settings.max_sources)
+        return answer, hits
 
     def article(self, article_id: str) -> Article:
         article = self.catalogue.get(article_id)

@@ -16,7 +16,7 @@ _BOUNDARY = re.compile(r"[.!?…]+[\"'»”’)\]]*(?=\s)|[。！？]+[\"'」』
 _INITIALS = re.compile(r"^(?:[A-Za-z]\.)+$|^[A-Z][a-z]?\.$|^\d{1,2}\.$")
 _ABBREVIATIONS = {
     "mr.", "mrs.", "ms.", "dr.", "prof.", "st.", "jr.", "sr.", "vs.", "etc.", "e.g.", "i.e.",
-    "z.b.", "bzw.", "ca.", "nr.", "mme.", "mlle.", "sra.", "sr.", "dra.", "no.", "approx.",
+    "z.b.", "bzw.", "ca.", "nr.", "mme.", "mlle.", "sra.", "dra.", "no.", "approx.",
 }
 
 MAX_PASSAGE_CHARS = 700

@@ -7,6 +7,7 @@ import logging
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +18,7 @@ from corpus.chunker import chunk
 from corpus.errors import NewsdeskError
 from corpus.models import Article, Passage
 from index.embedder import Embedder
+from index.language_bias import language_means
 from index.passage_text import RECIPE, passage_input
 from index.store import IndexCorrupt, IndexMissing, IndexStore, IndexVersion
 
@@ -45,10 +47,21 @@ class BuildStats(BaseModel):
     articles_removed: int
     passages_total: int
     passages_embedded: int
+    sentences_embedded: int
     seconds: float
 
 
 ProgressFn = Callable[[BuildProgress], None]
+
+
+@dataclass
+class _Part:
+    """One article's slice of the new version: reused rows or freshly chunked passages."""
+
+    article: Article
+    passages: list[Passage]
+    vectors: np.ndarray | None = None
+    sentence_vectors: np.ndarray | None = None
 
 
 @contextmanager
@@ -82,85 +95,96 @@ def _reusable(store: IndexStore, embedder: Embedder, full: bool) -> IndexVersion
     return previous
 
 
-def build(catalogue: Catalogue, store: IndexStore, embedder: Embedder, *, full: bool = False,
-          progress: ProgressFn | None = None) -> BuildStats:
+def _reuse(previous: IndexVersion) -> dict[str, _Part]:
+    rows: dict[str, list[int]] = {}
+    for row, passage in enumerate(previous.passages):
+        rows.setdefault(passage.article_id, []).append(row)
+    parts = {}
+    for aid, idx in rows.items():
+        sentence_rows = np.concatenate(
+            [np.arange(previous.sentence_start[r], previous.sentence_start[r + 1]) for r in idx]
+        )
+        parts[aid] = _Part(previous.articles[aid], [previous.passages[r] for r in idx],
+                           previous.vectors[idx], previous.sentence_vectors[sentence_rows])
+    return parts
+
+
+def build(catalogue: Catalogue, store: IndexStore, embedder: Embedder, cache_dir: Path, *,
+          full: bool = False, progress: ProgressFn | None = None) -> BuildStats:
     started = time.monotonic()
     report = progress or (lambda _p: None)
-    with build_lock(store.root):
-        previous = _reusable(store, embedder, full)
-        old_rows: dict[str, list[int]] = {}
-        if previous is not None:
-            for row, passage in enumerate(previous.passages):
-                old_rows.setdefault(passage.article_id, []).append(row)
+    state = BuildProgress(phase="scan")
 
-        state = BuildProgress(phase="scan")
-        articles: list[Article] = list(catalogue.articles())
-        state.articles_total = len(articles)
-        plan: list[tuple[Article, list[int] | list[Passage]]] = []
-        fresh: list[Passage] = []
-        fresh_inputs: list[str] = []
-        reused = 0
-        for article in articles:
-            if previous is not None and previous.manifest.articles.get(article.id) == \
-                    article.content_hash:
-                plan.append((article, old_rows.get(article.id, [])))
-                reused += 1
-            else:
-                passages = chunk(article)
-                plan.append((article, passages))
-                fresh.extend(passages)
-                fresh_inputs.extend(passage_input(article, p) for p in passages)
-            state.articles_scanned += 1
-        removed = 0
-        if previous is not None:
-            current_ids = {a.id for a in articles}
-            removed = sum(1 for aid in previous.manifest.articles if aid not in current_ids)
+    def tick(**changes: object) -> None:
+        for key, value in changes.items():
+            setattr(state, key, value)
         state.elapsed = time.monotonic() - started
         report(state)
 
+    with build_lock(store.root):
+        previous = _reusable(store, embedder, full)
+        old = _reuse(previous) if previous is not None else {}
+        articles = list(catalogue.articles())
+        tick(articles_total=len(articles))
+        parts: list[_Part] = []
+        fresh: list[_Part] = []
+        for article in articles:
+            if previous is not None and previous.manifest.articles.get(article.id) == \
+                    article.content_hash and article.id in old:
+                parts.append(old[article.id])
+            elif previous is not None and previous.manifest.articles.get(article.id) == \
+                    article.content_hash:
+                parts.append(_Part(article, []))  # indexed before, yielded no passage
+            else:
+                part = _Part(article, chunk(article))
+                parts.append(part)
+                fresh.append(part)
+            state.articles_scanned += 1
+        current = {a.id for a in articles}
+        removed = sum(1 for aid in (previous.manifest.articles if previous else {})
+                      if aid not in current)
+        tick()
         if previous is not None and not fresh and not removed:
             return BuildStats(
                 version=previous.name, changed=False, articles_total=len(articles),
-                articles_embedded=0, articles_reused=reused, articles_removed=0,
+                articles_embedded=0, articles_reused=len(articles), articles_removed=0,
                 passages_total=len(previous.passages), passages_embedded=0,
-                seconds=time.monotonic() - started,
+                sentences_embedded=0, seconds=time.monotonic() - started,
             )
 
-        state.phase = "embed"
-        state.passages_to_embed = len(fresh)
-        report(state)
+        passage_inputs = [passage_input(p.article, x) for p in fresh for x in p.passages]
+        sentence_inputs = [p.article.text[s.start:s.end]
+                           for p in fresh for x in p.passages for s in x.sentences]
+        tick(phase="embed", passages_to_embed=len(passage_inputs))
+        passage_vectors = embedder.passages(
+            passage_inputs, progress=lambda n: tick(passages_embedded=state.passages_embedded + n)
+        )
+        sentence_vectors = embedder.passages(sentence_inputs)
+        languages, means = language_means(embedder, cache_dir)
 
-        def advance(n: int) -> None:
-            state.passages_embedded += n
-            state.elapsed = time.monotonic() - started
-            report(state)
-
-        fresh_vectors = embedder.passages(fresh_inputs, progress=advance)
-
-        state.phase = "publish"
-        report(state)
-        passages: list[Passage] = []
-        blocks: list[np.ndarray] = []
-        cursor = 0
-        for _article, rows in plan:
-            if rows and isinstance(rows[0], int):
-                assert previous is not None
-                idx = list(rows)
-                passages.extend(previous.passages[i] for i in idx)
-                blocks.append(previous.vectors[idx])
-            elif rows:
-                passages.extend(rows)  # type: ignore[arg-type]
-                blocks.append(fresh_vectors[cursor:cursor + len(rows)])
-                cursor += len(rows)
-        vectors = np.vstack(blocks) if blocks else np.zeros((0, embedder.dim), np.float32)
-        manifest = store.publish(model=embedder.id, recipe=RECIPE, articles=articles,
-                                 passages=passages, vectors=vectors)
-        state.phase = "done"
-        state.elapsed = time.monotonic() - started
-        report(state)
+        tick(phase="publish")
+        p_cursor = s_cursor = 0
+        for part in fresh:
+            n_p = len(part.passages)
+            n_s = sum(len(x.sentences) for x in part.passages)
+            part.vectors = passage_vectors[p_cursor:p_cursor + n_p]
+            part.sentence_vectors = sentence_vectors[s_cursor:s_cursor + n_s]
+            p_cursor, s_cursor = p_cursor + n_p, s_cursor + n_s
+        dim = embedder.dim
+        kept = [p for p in parts if p.passages]
+        manifest = store.publish(
+            model=embedder.id, recipe=RECIPE, articles=articles,
+            passages=[x for p in kept for x in p.passages],
+            vectors=np.vstack([p.vectors for p in kept]) if kept else np.zeros((0, dim)),
+            sentence_vectors=(np.vstack([p.sentence_vectors for p in kept]) if kept
+                              else np.zeros((0, dim))),
+            languages=languages, language_means=means,
+        )
+        tick(phase="done")
         return BuildStats(
             version=manifest.version, changed=True, articles_total=len(articles),
-            articles_embedded=len(articles) - reused, articles_reused=reused,
-            articles_removed=removed, passages_total=len(passages),
-            passages_embedded=len(fresh), seconds=time.monotonic() - started,
+            articles_embedded=len(fresh), articles_reused=len(articles) - len(fresh),
+            articles_removed=removed, passages_total=manifest.passages,
+            passages_embedded=len(passage_inputs), sentences_embedded=len(sentence_inputs),
+            seconds=time.monotonic() - started,
         )

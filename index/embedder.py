@@ -66,7 +66,9 @@ class Embedder:
         prompts = getattr(self.model, "prompts", {}) or {}
         self._query_prompt = "query" if "query" in prompts else None
         self._passage_prompt = "passage" if "passage" in prompts else None
-        self.dim = int(self.model.get_sentence_embedding_dimension() or 0)
+        get_dim = getattr(self.model, "get_embedding_dimension", None) or \
+            self.model.get_sentence_embedding_dimension
+        self.dim = int(get_dim() or 0)
 
     def _encode(self, texts: Sequence[str], prompt: str | None,
                 progress: Progress | None) -> np.ndarray:

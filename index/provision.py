@@ -206,7 +206,8 @@ def _write_folder(m: E5File, tokenizer_json: Path, out: Path) -> None:
             "prompts": {"query": QUERY_PROMPT, "passage": PASSAGE_PROMPT},
             "default_prompt_name": None, "similarity_fn_name": "cosine",
         },
-        "1_Pooling/config.json": {"word_embedding_dimension": m.hidden, "pooling_mode_mean_tokens": True},
+        "1_Pooling/config.json": {"word_embedding_dimension": m.hidden,
+                                  "pooling_mode_mean_tokens": True},
     }
     (out / "1_Pooling").mkdir()
     (out / "2_Normalize").mkdir()

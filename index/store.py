@@ -14,7 +14,6 @@ version intact and loadable.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import os
 import re
@@ -29,11 +28,14 @@ from pydantic import BaseModel, ValidationError
 
 from corpus.errors import NewsdeskError
 from corpus.models import Article, Passage
+from index.language_bias import LanguageOffsets
+from index.lexical import Lexical
+from index.passage_text import passage_input
 
 log = logging.getLogger(__name__)
 
 _VERSION = re.compile(r"^v-(\d{6})$")
-FILES = ("vectors.npy", "passages.jsonl", "articles.jsonl")
+FILES = ("vectors.npy", "sentences.npy", "passages.jsonl", "articles.jsonl", "languages.npz")
 FLAT_LIMIT = 200_000  # exact search below this many vectors; HNSW above
 
 
@@ -89,23 +91,62 @@ class IndexVersion:
     """One loaded, immutable version: what a retriever searches."""
 
     def __init__(self, manifest: Manifest, articles: dict[str, Article],
-                 passages: list[Passage], vectors: np.ndarray) -> None:
+                 passages: list[Passage], vectors: np.ndarray, sentence_vectors: np.ndarray,
+                 offsets: LanguageOffsets) -> None:
         self.manifest = manifest
         self.articles = articles
         self.passages = passages
         self.vectors = vectors
-        self.faiss = build_faiss(vectors)
+        self.sentence_vectors = sentence_vectors
+        self.offsets = offsets
+        counts = [len(p.sentences) for p in passages]
+        self.sentence_start = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        # one FAISS index per language, so every language gets its own candidates
+        by_language: dict[str, list[int]] = {}
+        for row, p in enumerate(passages):
+            by_language.setdefault(articles[p.article_id].language, []).append(row)
+        self.groups = {
+            lang: (np.array(rows, np.int64), build_faiss(vectors[rows]))
+            for lang, rows in by_language.items()
+        }
+        self.row_language = [articles[p.article_id].language for p in passages]
+        self.lexical = Lexical([passage_input(articles[p.article_id], p) for p in passages])
 
     @property
     def name(self) -> str:
         return self.manifest.version
 
-    def search(self, query: np.ndarray, k: int) -> list[tuple[int, float]]:
-        if not self.passages:
-            return []
-        k = min(k, len(self.passages))
-        scores, rows = self.faiss.search(np.ascontiguousarray(query.reshape(1, -1)), k)
-        return [(int(r), float(s)) for r, s in zip(rows[0], scores[0], strict=True) if r >= 0]
+    def sentences_of(self, row: int) -> np.ndarray:
+        return self.sentence_vectors[self.sentence_start[row]:self.sentence_start[row + 1]]
+
+    def search(self, query: np.ndarray, question: str, per_language: int,
+               lexical_weight: float) -> list[tuple[int, float, float]]:
+        """(row, rank score, relevance) of the best passages, best first.
+
+        Relevance is the dense score corrected for the language's bias; it is
+        what the abstention threshold applies to. The rank score adds the
+        BM25 evidence, scaled to [0, lexical_weight] for this question.
+        """
+        q = np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32)
+        shift = self.offsets.for_query(query)
+        dense: dict[int, float] = {}
+        for lang, (rows, index) in self.groups.items():
+            scores, local = index.search(q, min(per_language, len(rows)))
+            delta = shift.get(lang, 0.0)
+            dense.update((int(rows[i]), float(s) - delta)
+                         for i, s in zip(local[0], scores[0], strict=True) if i >= 0)
+        lexical = self.lexical.scores(question) if lexical_weight else None
+        if lexical is not None and lexical.max() > 0:
+            lexical = lexical / lexical.max()
+            for row in np.argsort(-lexical)[:per_language]:
+                row = int(row)
+                if lexical[row] > 0 and row not in dense:
+                    dense[row] = float(self.vectors[row] @ query) - shift.get(
+                        self.row_language[row], 0.0)
+        out = [(row, score + (lexical_weight * float(lexical[row]) if lexical is not None
+                              else 0.0), score) for row, score in dense.items()]
+        out.sort(key=lambda x: -x[1])
+        return out
 
 
 class IndexStore:
@@ -155,23 +196,30 @@ class IndexStore:
                         "run `newsdesk index --full` to rebuild it"
                     )
             vectors = np.load(folder / "vectors.npy", allow_pickle=False)
+            sentence_vectors = np.load(folder / "sentences.npy", allow_pickle=False)
+            with np.load(folder / "languages.npz", allow_pickle=False) as data:
+                offsets = LanguageOffsets([str(x) for x in data["languages"]], data["means"])
             with (folder / "passages.jsonl").open(encoding="utf-8") as f:
                 passages = [Passage.model_validate_json(line) for line in f]
             with (folder / "articles.jsonl").open(encoding="utf-8") as f:
                 articles = {a.id: a for a in (Article.model_validate_json(line) for line in f)}
         except IndexCorrupt:
             raise
-        except (OSError, ValueError, ValidationError) as exc:
+        except (OSError, ValueError, KeyError, ValidationError) as exc:
             raise IndexCorrupt(
                 f"the index {name} cannot be read ({exc.__class__.__name__}); "
                 "run `newsdesk index --full` to rebuild it"
             ) from None
-        if vectors.shape != (len(passages), manifest.dim) and len(passages):
+        n_sentences = sum(len(p.sentences) for p in passages)
+        if len(passages) and (vectors.shape != (len(passages), manifest.dim)
+                              or sentence_vectors.shape != (n_sentences, manifest.dim)
+                              or any(p.article_id not in articles for p in passages)):
             raise IndexCorrupt(f"the index {name} is inconsistent; run `newsdesk index --full`")
-        return IndexVersion(manifest, articles, passages, vectors)
+        return IndexVersion(manifest, articles, passages, vectors, sentence_vectors, offsets)
 
     def publish(self, *, model: str, recipe: str, articles: list[Article],
-                passages: list[Passage], vectors: np.ndarray) -> Manifest:
+                passages: list[Passage], vectors: np.ndarray, sentence_vectors: np.ndarray,
+                languages: list[str], language_means: np.ndarray) -> Manifest:
         """Write a complete new version, then switch CURRENT to it."""
         self.root.mkdir(parents=True, exist_ok=True)
         existing = self.versions()
@@ -180,6 +228,10 @@ class IndexStore:
         tmp = Path(tempfile.mkdtemp(prefix=".building-", dir=self.root))
         try:
             np.save(tmp / "vectors.npy", np.ascontiguousarray(vectors, dtype=np.float32))
+            np.save(tmp / "sentences.npy",
+                    np.ascontiguousarray(sentence_vectors, dtype=np.float32))
+            with (tmp / "languages.npz").open("wb") as f:
+                np.savez(f, languages=np.array(languages, dtype=str), means=language_means)
             with (tmp / "passages.jsonl").open("w", encoding="utf-8") as f:
                 f.writelines(p.model_dump_json() + "\n" for p in passages)
             with (tmp / "articles.jsonl").open("w", encoding="utf-8") as f:

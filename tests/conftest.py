@@ -1,0 +1,62 @@
+"""Shared fixtures: one real model for the session, temporary data homes per test.
+
+The model folder is provisioned once into the user's model cache (what
+scripts/setup already did) and reused; every test gets its own data home, so
+catalogues and indexes never leak between tests.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.desk import SAMPLE_DIR, Desk
+from bot.settings import BotSettings
+from corpus.settings import default_home
+from index.embedder import Embedder
+
+MODEL_CACHE = Path(os.environ.get("NEWSDESK_MODEL_CACHE") or default_home() / "models")
+
+
+def make_settings(home: Path, **overrides: object) -> BotSettings:
+    return BotSettings(home=home, model_cache=MODEL_CACHE, _env_file=None, **overrides)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No test reads the developer's .env or data home by accident."""
+    for key in list(os.environ):
+        if key.startswith("NEWSDESK_") or key == "DISCORD_TOKEN":
+            monkeypatch.delenv(key)
+    monkeypatch.setenv("NEWSDESK_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("NEWSDESK_MODEL_CACHE", str(MODEL_CACHE))
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def embedder() -> Embedder:
+    return Embedder(make_settings(Path("/nonexistent-home-unused")))
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> BotSettings:
+    return make_settings(tmp_path / "home")
+
+
+@pytest.fixture
+def desk(settings: BotSettings, embedder: Embedder) -> Desk:
+    return Desk(settings, embedder=embedder)
+
+
+@pytest.fixture(scope="session")
+def sample_desk(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Iterator[Desk]:
+    """The bundled sample corpus, ingested and indexed once for the whole session."""
+    home = tmp_path_factory.mktemp("sample-home")
+    d = Desk(make_settings(home), embedder=embedder)
+    report = d.ingest([SAMPLE_DIR])
+    assert not report.errors, report.errors
+    d.reindex()
+    yield d

