@@ -20,9 +20,13 @@ log = logging.getLogger("newsdesk")
 
 
 def _desk():
+    return _desk_from(BotSettings())
+
+
+def _desk_from(settings: BotSettings):
     from bot.desk import Desk  # deferred: importing torch takes seconds
 
-    return Desk(BotSettings())
+    return Desk(settings)
 
 
 def _ready(desk) -> None:
@@ -203,6 +207,51 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_run(args: argparse.Namespace) -> int:
+    import asyncio
+
+    import discord
+
+    from bot.discord_bot import NewsdeskBot
+
+    settings = BotSettings()
+    token = settings.discord_token.get_secret_value().strip() if settings.discord_token else ""
+    if not token:
+        stderr.print("error: DISCORD_TOKEN is not set; put it in the environment or in .env",
+                      markup=False, highlight=False)
+        return 2
+    if args.sync_guild:
+        settings.sync_guild = args.sync_guild
+    desk = _desk_from(settings)
+    _ready(desk)
+
+    if settings.discord_api:
+        discord.http.Route.BASE = settings.discord_api.rstrip("/")
+    if settings.discord_gateway:
+        import yarl
+
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord_gateway)
+
+    async def main() -> int:
+        bot = NewsdeskBot(desk, message_content=args.message_content,
+                          shard_count=settings.shard_count)
+        async with bot:
+            try:
+                await bot.start(token)
+            except discord.LoginFailure:
+                stderr.print("error: Discord rejected the token (401 Unauthorized); "
+                             "check DISCORD_TOKEN", markup=False, highlight=False)
+                return 2
+            except discord.PrivilegedIntentsRequired:
+                stderr.print("error: enable the Message Content intent for the bot in the "
+                             "Discord developer portal, or run without --message-content",
+                             markup=False, highlight=False)
+                return 2
+        return 0
+
+    return asyncio.run(main())
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="newsdesk", description=__doc__)
     p.add_argument("-v", "--verbose", action="store_true", help="debug logging")
@@ -232,6 +281,11 @@ def parser() -> argparse.ArgumentParser:
     ev.add_argument("--sweep", action="store_true", help="print abstention at each threshold")
     ev.add_argument("--json", action="store_true")
     ev.set_defaults(func=cmd_eval)
+    run = sub.add_parser("run", help="start the Discord bot (token from DISCORD_TOKEN)")
+    run.add_argument("--message-content", action="store_true",
+                     help="request the Message Content intent (needed for mode `all`)")
+    run.add_argument("--sync-guild", type=int, help="sync slash commands to this guild now")
+    run.set_defaults(func=cmd_run)
     model = sub.add_parser("model", help="provision and load the embedding model")
     model.set_defaults(func=cmd_model)
     return p

@@ -20,6 +20,7 @@ from corpus.catalogue import Catalogue
 from corpus.errors import NewsdeskError
 from corpus.ingest import IngestReport, ingest_paths
 from corpus.models import Article
+from corpus.registry import Registry, Source, SourceError
 from index.builder import BuildStats, ProgressFn, build
 from index.embedder import Embedder
 from index.retriever import Hit, Retriever
@@ -51,6 +52,7 @@ class Desk:
         self.settings.ensure_home()
         self.catalogue = Catalogue(self.settings.catalogue_path)
         self.store = IndexStore(self.settings.index_dir)
+        self.registry = Registry(self.settings.catalogue_path)
         self._embedder = embedder  # loaded on first use when not given
         self._retriever: Retriever | None = None
         self._lock = threading.Lock()
@@ -85,6 +87,46 @@ class Desk:
             self._retriever.swap(self.store.load())
         return stats
 
+    # -- sources ---------------------------------------------------------------
+    def add_folder(self, location: str, added_by: str, *, within: Path | None = None) -> Source:
+        """A folder source; `within` confines it (moderators on Discord may not roam the disk)."""
+        path = Path(location).expanduser()
+        if within is not None:
+            if path.is_absolute() or ".." in path.parts:
+                raise SourceError("give a folder path relative to the sources folder")
+            path = within / path
+        path = path.resolve()
+        if within is not None and not path.is_relative_to(within.resolve()):
+            raise SourceError("that folder is outside the sources folder")
+        if not path.is_dir():
+            raise SourceError(f"{location}: no such folder")
+        return self.registry.add("folder", str(path), added_by)
+
+    def remove_source(self, source_id: str) -> tuple[Source, int]:
+        return self.registry.remove(source_id)
+
+    def refresh_folders(self) -> IngestReport:
+        """Re-read every folder source; files gone from a readable folder leave the catalogue."""
+        total = IngestReport()
+        for source in self.registry.all():
+            if source.kind != "folder":
+                continue
+            folder = Path(source.location)
+            if not folder.is_dir():
+                self.registry.record(source.id, status="error", error="the folder is missing")
+                total.errors.append(f"{folder}: the folder is missing")
+                continue
+            report = self.ingest([folder], source_id=source.id)
+            gone = self.catalogue.ids_of_source(source.id) - set(report.ids)
+            self.catalogue.delete(gone)
+            self.registry.record(source.id, status="ok" if not report.errors else "partial",
+                                 item_count=len(report.ids),
+                                 error="; ".join(report.errors[:3]) or None)
+            for key in ("added", "updated", "unchanged"):
+                setattr(total, key, getattr(total, key) + getattr(report, key))
+            total.errors += report.errors
+        return total
+
     def needs_sample(self) -> bool:
         return self.catalogue.count() == 0
 
@@ -92,12 +134,14 @@ class Desk:
         self.ingest([SAMPLE_DIR])
         return self.reindex(progress=progress)
 
-    def ask(self, question: str, k: int = 8) -> Answer:
-        return self.ask_with_hits(question, k)[0]
+    def ask(self, question: str, k: int = 8, context: list[str] | None = None) -> Answer:
+        return self.ask_with_hits(question, k, context)[0]
 
-    def ask_with_hits(self, question: str, k: int = 8) -> tuple[Answer, list[Hit]]:
+    def ask_with_hits(self, question: str, k: int = 8,
+                      context: list[str] | None = None) -> tuple[Answer, list[Hit]]:
+        """`context`: earlier questions of a conversation, so "and Taiwan?" makes sense."""
         question = validate_question(question, self.settings.max_question_chars)
-        hits = self.retriever().search(question, k=k)
+        hits = self.retriever().search(question, k=k, context=(context or [])[-2:])
         answer = compose(question, hits, self.settings.min_score, self.settings.max_sources)
         return answer, hits
 

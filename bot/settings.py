@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import AliasChoices, Field, SecretStr
 
 from index.settings import IndexSettings
@@ -13,6 +15,22 @@ class BotSettings(IndexSettings):
     )
     max_sources: int = Field(3, description="at most this many sources per answer")
     max_question_chars: int = 500
+    sources_dir: Path | None = Field(
+        None, description="folders moderators add from Discord must lie inside this one "
+        "(default: <home>/sources)",
+    )
+    max_concurrent_answers: int = 2
+    shard_count: int | None = None
+    sync_guild: int | None = Field(None, description="sync slash commands to this guild only")
+    discord_api: str | None = Field(
+        None, description="REST base URL, e.g. http://127.0.0.1:8080/api/v10 (a proxy or a "
+        "test server); default: Discord's own")
+    discord_gateway: str | None = Field(
+        None, description="gateway URL, e.g. ws://127.0.0.1:8080/; default: Discord's own")
     discord_token: SecretStr | None = Field(
         None, validation_alias=AliasChoices("DISCORD_TOKEN", "NEWSDESK_DISCORD_TOKEN")
     )
+
+    @property
+    def sources_root(self) -> Path:
+        return self.sources_dir or (self.home / "sources")

@@ -138,6 +138,11 @@ class Catalogue:
             cur = db.executemany("DELETE FROM articles WHERE id = ?", [(i,) for i in ids])
             return cur.rowcount
 
+    def ids_of_source(self, source_id: str) -> set[str]:
+        with self._connect() as db:
+            rows = db.execute("SELECT id FROM articles WHERE source_id = ?", (source_id,))
+            return {r[0] for r in rows}
+
     def count(self) -> int:
         with self._connect() as db:
             return db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]

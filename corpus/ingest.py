@@ -17,6 +17,7 @@ class IngestReport(BaseModel):
     updated: int = 0
     unchanged: int = 0
     errors: list[str] = Field(default_factory=list)
+    ids: list[str] = Field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -33,6 +34,7 @@ def ingest_paths(catalogue: Catalogue, paths: Iterable[Path], max_bytes: int,
         else:
             change = catalogue.upsert(item, source_id=source_id)
             setattr(report, change, getattr(report, change) + 1)
+            report.ids.append(item.id)
         if progress is not None:
             progress(item.origin)
     return report

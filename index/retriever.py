@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import numpy as np
 from pydantic import BaseModel
 
 from corpus.models import Article, Passage
 from index.embedder import Embedder
 from index.store import IndexVersion
+
+
+CONTEXT_WEIGHT = 0.6
 
 
 class Hit(BaseModel):
@@ -34,9 +38,16 @@ class Retriever:
     def swap(self, version: IndexVersion) -> None:
         self.version = version  # one reference assignment: readers see old or new, never half
 
-    def search(self, question: str, k: int = 5, per_language: int = 40) -> list[Hit]:
+    def search(self, question: str, k: int = 5, per_language: int = 40,
+               context: list[str] | None = None) -> list[Hit]:
+        """`context`: earlier questions of the conversation; they steer, the question leads."""
         version = self.version
-        query = self.embedder.queries([question])[0]
+        vectors = self.embedder.queries([question, *(context or [])])
+        query = vectors[0]
+        if len(vectors) > 1:
+            query = query + CONTEXT_WEIGHT * vectors[1:].mean(axis=0)
+            query = query / np.linalg.norm(query)
+            question = " ".join([*(context or []), question])
         per_article: dict[str, int] = {}
         hits: list[Hit] = []
         for row, rank_score, score in version.search(query, question, per_language,

@@ -1,0 +1,93 @@
+"""Admins (Manage Server or Administrator) choose where the bot speaks and who moderates.
+
+A new guild is safe by default: `/ask` works anywhere, but the bot answers
+mentions and plain messages nowhere until an admin enables a channel.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.discord_bot import NONE, NewsdeskBot
+from bot.permissions import is_admin
+
+ModeChoice = Literal["mention", "all"]
+
+
+@app_commands.default_permissions(manage_guild=True)
+@app_commands.guild_only()
+class Config(commands.GroupCog, group_name="config",
+             group_description="Where newsdesk answers, and who moderates it"):
+    channels = app_commands.Group(name="channels", description="Channels where the bot answers")
+
+    def __init__(self, bot: NewsdeskBot) -> None:
+        self.bot = bot
+        super().__init__()
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if interaction.guild_id is not None and is_admin(interaction):
+            return True
+        await interaction.response.send_message(
+            "Only admins (Manage Server or Administrator) can change the configuration.",
+            ephemeral=True, allowed_mentions=NONE)
+        return False
+
+    async def _done(self, interaction: discord.Interaction, text: str, action: str) -> None:
+        await self.bot.storage.audit(interaction.guild_id or 0, interaction.user.id,
+                                     str(interaction.user), f"config {action}", text)
+        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NONE)
+
+    @channels.command(name="add", description="Answer in this channel (mentions, or every question)")
+    @app_commands.describe(channel="the channel", mode="mention (default) or all questions")
+    async def channels_add(self, interaction: discord.Interaction, channel: discord.TextChannel,
+                           mode: ModeChoice = "mention") -> None:
+        await self.bot.storage.enable_channel(interaction.guild_id or 0, channel.id, mode)
+        note = (" The bot needs the Message Content intent to read questions without a mention."
+                if mode == "all" and not self.bot.intents.message_content else "")
+        await self._done(interaction, f"Answering in {channel.mention} (mode {mode}).{note}",
+                         "channels add")
+
+    @channels.command(name="remove", description="Stop answering mentions in this channel")
+    async def channels_remove(self, interaction: discord.Interaction,
+                              channel: discord.TextChannel) -> None:
+        removed = await self.bot.storage.disable_channel(interaction.guild_id or 0, channel.id)
+        text = (f"No longer answering in {channel.mention}." if removed
+                else f"{channel.mention} was not enabled.")
+        await self._done(interaction, text, "channels remove")
+
+    @channels.command(name="list", description="The channels where the bot answers")
+    async def channels_list(self, interaction: discord.Interaction) -> None:
+        config = await self.bot.storage.guild(interaction.guild_id or 0)
+        lines = [f"<#{cid}> — {mode}" for cid, mode in sorted(config.channels.items())]
+        text = "\n".join(lines) or "No channel enabled: the bot only answers `/ask`."
+        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NONE)
+
+    @app_commands.command(name="mode", description="Answer only mentions, or every question")
+    async def mode(self, interaction: discord.Interaction, channel: discord.TextChannel,
+                   mode: ModeChoice) -> None:
+        await self.bot.storage.enable_channel(interaction.guild_id or 0, channel.id, mode)
+        await self._done(interaction, f"{channel.mention} now uses mode {mode}.", "mode")
+
+    @app_commands.command(name="moderator-role",
+                          description="Members with this role may moderate (leave empty to clear)")
+    async def moderator_role(self, interaction: discord.Interaction,
+                             role: discord.Role | None = None) -> None:
+        await self.bot.storage.set_moderator_role(interaction.guild_id or 0,
+                                                  role.id if role else None)
+        text = (f"Moderator role set to {role.mention}." if role
+                else "Moderator role cleared: Manage Messages is needed to moderate.")
+        await self._done(interaction, text, "moderator-role")
+
+    @app_commands.command(name="cooldown", description="Seconds a member waits between questions")
+    async def cooldown(self, interaction: discord.Interaction,
+                       seconds: app_commands.Range[int, 0, 3600]) -> None:
+        await self.bot.storage.set_cooldown(interaction.guild_id or 0, float(seconds))
+        await self._done(interaction, f"Cooldown set to {seconds} s per member.", "cooldown")
+
+
+async def setup(bot: NewsdeskBot) -> None:
+    await bot.add_cog(Config(bot))

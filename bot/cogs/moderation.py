@@ -1,0 +1,187 @@
+"""Moderators (Manage Messages, or the role an admin names): reindex, sources, audit, stats."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from datetime import UTC, datetime
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.discord_bot import NONE, NewsdeskBot
+from bot.permissions import is_moderator
+from bot.render import clip, escape
+from corpus.errors import NewsdeskError
+
+STATUS_EVERY = 2.0  # seconds between edits of the reindex status message
+
+
+def _ago(seconds: float) -> str:
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 5400:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
+
+
+class Moderation(commands.Cog):
+    def __init__(self, bot: NewsdeskBot) -> None:
+        self.bot = bot
+
+    async def _allowed(self, interaction: discord.Interaction) -> bool:
+        config = await self.bot.storage.guild(interaction.guild_id or 0)
+        if is_moderator(interaction, config):
+            return True
+        await interaction.response.send_message(
+            "Only moderators (Manage Messages, or the moderator role) can do that.",
+            ephemeral=True, allowed_mentions=NONE)
+        return False
+
+    async def _audit(self, interaction: discord.Interaction, action: str, detail: str) -> None:
+        await self.bot.storage.audit(interaction.guild_id or 0, interaction.user.id,
+                                     str(interaction.user), action, detail)
+
+    # -- /reindex -------------------------------------------------------------
+    @app_commands.command(name="reindex", description="Re-read sources and update the index")
+    @app_commands.describe(full="re-embed every article instead of only new and changed ones")
+    @app_commands.default_permissions(manage_messages=True)
+    @app_commands.guild_only()
+    async def reindex(self, interaction: discord.Interaction, full: bool = False) -> None:
+        if not await self._allowed(interaction):
+            return
+        running = self.bot.reindexing
+        if running is not None:
+            await interaction.response.send_message(
+                f"A reindex is already running (started {_ago(time.monotonic() - running.started)}"
+                f" ago by {escape(running.by)}); answers keep coming from the current index.",
+                ephemeral=True, allowed_mentions=NONE)
+            return
+        await interaction.response.send_message("Reindex starting…", allowed_mentions=NONE)
+        status = await interaction.original_response()
+        await self._audit(interaction, "reindex", "full" if full else "incremental")
+        task = asyncio.create_task(self.bot.reindex(full, str(interaction.user)))
+        while not task.done():
+            await asyncio.wait({task}, timeout=STATUS_EVERY)
+            state = self.bot.reindexing
+            if state is not None and state.progress is not None and not task.done():
+                p = state.progress
+                with contextlib.suppress(discord.HTTPException):
+                    await status.edit(content=(
+                        f"Reindexing… {p.articles_scanned}/{p.articles_total} articles scanned, "
+                        f"{p.passages_embedded}/{p.passages_to_embed} passages embedded, "
+                        f"{_ago(p.elapsed)} elapsed"), allowed_mentions=NONE)
+        try:
+            stats = task.result()
+        except Exception as exc:  # any failure: report it; the old index keeps serving
+            reason = str(exc) if isinstance(exc, NewsdeskError) else exc.__class__.__name__
+            await status.edit(content=clip(f"Reindex failed: {reason}. The previous index keeps "
+                                           "answering.", 2000), allowed_mentions=NONE)
+            return
+        if stats.changed:
+            text = (f"Reindex done in {stats.seconds:.1f} s: index {stats.version}, "
+                    f"{stats.articles_total} articles, {stats.passages_total} passages "
+                    f"({stats.passages_embedded} embedded, {stats.articles_removed} articles "
+                    f"removed).")
+        else:
+            text = f"Nothing changed: index {stats.version} is up to date."
+        await status.edit(content=text, allowed_mentions=NONE)
+
+    # -- /sources -------------------------------------------------------------
+    sources = app_commands.Group(
+        name="sources", description="The news sources newsdesk reads", guild_only=True,
+        default_permissions=discord.Permissions(manage_messages=True))
+
+    @sources.command(name="list", description="Every source with its last fetch and status")
+    async def sources_list(self, interaction: discord.Interaction) -> None:
+        if not await self._allowed(interaction):
+            return
+        rows = await asyncio.to_thread(self.bot.desk.registry.all)
+        if not rows:
+            text = "No sources yet. Add one with `/sources add`."
+        else:
+            lines = []
+            for s in rows:
+                when = (datetime.fromtimestamp(s.last_fetch, UTC).strftime("%Y-%m-%d %H:%M UTC")
+                        if s.last_fetch else "never")
+                error = f" — {escape(clip(s.last_error, 120))}" if s.last_error else ""
+                lines.append(f"`{s.id}` {s.kind} {escape(clip(s.location, 120))} · {s.status} · "
+                             f"{s.item_count} items · last fetch {when}{error}")
+            text = clip("\n".join(lines), 2000)
+        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NONE,
+                                                suppress_embeds=True)
+
+    @sources.command(name="add", description="Add a folder of articles (inside the sources folder)")
+    @app_commands.describe(location="a folder path relative to the bot's sources folder")
+    async def sources_add(self, interaction: discord.Interaction, location: str) -> None:
+        if not await self._allowed(interaction):
+            return
+        try:
+            source = await asyncio.to_thread(
+                self.bot.desk.add_folder, location, str(interaction.user),
+                within=self.bot.desk.settings.sources_root)
+        except NewsdeskError as exc:
+            await interaction.response.send_message(str(exc), ephemeral=True,
+                                                    allowed_mentions=NONE)
+            return
+        await self._audit(interaction, "sources add", f"{source.kind} {source.location}")
+        await interaction.response.send_message(
+            f"Added source `{source.id}` ({source.kind}). Run `/reindex` to read it.",
+            ephemeral=True, allowed_mentions=NONE)
+
+    @sources.command(name="remove", description="Remove a source; its articles leave the index")
+    @app_commands.describe(source_id="the id shown by /sources list")
+    async def sources_remove(self, interaction: discord.Interaction, source_id: str) -> None:
+        if not await self._allowed(interaction):
+            return
+        try:
+            source, removed = await asyncio.to_thread(self.bot.desk.remove_source, source_id)
+        except NewsdeskError as exc:
+            await interaction.response.send_message(str(exc), ephemeral=True,
+                                                    allowed_mentions=NONE)
+            return
+        await self._audit(interaction, "sources remove", f"{source.id} {source.location}")
+        await interaction.response.send_message(
+            f"Removed `{source.id}` and its {removed} articles; they leave the index at the "
+            "next `/reindex`.", ephemeral=True, allowed_mentions=NONE)
+
+    # -- /audit and /stats ------------------------------------------------------
+    @app_commands.command(name="audit", description="The latest moderator actions")
+    @app_commands.default_permissions(manage_messages=True)
+    @app_commands.guild_only()
+    async def audit(self, interaction: discord.Interaction) -> None:
+        if not await self._allowed(interaction):
+            return
+        entries = await self.bot.storage.audit_entries(interaction.guild_id or 0)
+        lines = [f"<t:{int(e.at)}:f> {escape(e.user_name)}: {e.action} {escape(e.detail)}"
+                 for e in entries] or ["No moderator actions yet."]
+        await interaction.response.send_message(clip("\n".join(lines), 2000), ephemeral=True,
+                                                allowed_mentions=NONE)
+
+    @app_commands.command(name="stats", description="Articles, index, questions and feedback")
+    @app_commands.default_permissions(manage_messages=True)
+    @app_commands.guild_only()
+    async def stats(self, interaction: discord.Interaction) -> None:
+        if not await self._allowed(interaction):
+            return
+        figures = await asyncio.to_thread(self.bot.desk.stats)
+        guild_id = interaction.guild_id or 0
+        midnight = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+        today = await self.bot.storage.questions_since(guild_id, midnight.timestamp())
+        feedback = await self.bot.storage.feedback(guild_id)
+        age = "-"
+        if figures.index_created:
+            created = datetime.fromisoformat(figures.index_created)
+            age = _ago((datetime.now(UTC) - created).total_seconds())
+        ratio = f"{feedback.ratio:.0%} 👍" if feedback.ratio is not None else "no votes yet"
+        text = (f"Articles: {figures.articles}\nPassages: {figures.indexed_passages}\n"
+                f"Index: {figures.index_version or 'none'} (built {age} ago)\n"
+                f"Questions today: {today}\nFeedback: {ratio} ({feedback.up} 👍 / "
+                f"{feedback.down} 👎)")
+        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NONE)
+
+
+async def setup(bot: NewsdeskBot) -> None:
+    await bot.add_cog(Moderation(bot))

@@ -1,0 +1,98 @@
+"""The Discord face: a thin layer over `Desk`; no retrieval logic lives here.
+
+Every blocking call (embedding, search, indexing, SQLite of the catalogue)
+runs in a worker thread, so the gateway heartbeat and other answers never
+wait on it. Every message goes out with mentions disabled.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass, field
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.answer import Answer
+from bot.desk import Desk
+from bot.feedback import FeedbackButton
+from bot.limits import AnswerSlots, Cooldowns
+from bot.storage import Storage
+from index.builder import BuildProgress, BuildStats
+
+log = logging.getLogger(__name__)
+
+NONE = discord.AllowedMentions.none()
+COGS = ("bot.cogs.ask", "bot.cogs.moderation", "bot.cogs.config")
+
+
+@dataclass
+class ReindexState:
+    """What the status message shows; written by the worker thread, read by the loop."""
+
+    started: float = field(default_factory=time.monotonic)
+    by: str = ""
+    progress: BuildProgress | None = None
+
+
+class NewsdeskBot(commands.AutoShardedBot):
+    def __init__(self, desk: Desk, *, message_content: bool = False,
+                 shard_count: int | None = None) -> None:
+        intents = discord.Intents.default()
+        intents.message_content = message_content
+        super().__init__(command_prefix=commands.when_mentioned, intents=intents,
+                         allowed_mentions=NONE, shard_count=shard_count, help_command=None)
+        self.desk = desk
+        self.storage = Storage(desk.settings.home / "bot.sqlite3")
+        self.cooldowns = Cooldowns()
+        self.slots = AnswerSlots(desk.settings.max_concurrent_answers)
+        self.reindexing: ReindexState | None = None
+        self.tree.on_error = self.on_app_command_error
+
+    async def setup_hook(self) -> None:
+        await self.storage.setup()
+        self.add_dynamic_items(FeedbackButton)
+        for cog in COGS:
+            await self.load_extension(cog)
+        guild_id = self.desk.settings.sync_guild
+        if guild_id:
+            guild = discord.Object(id=guild_id)
+            self.tree.copy_global_to(guild=guild)
+            await self.tree.sync(guild=guild)
+
+    async def on_message(self, message: discord.Message) -> None:
+        """No prefix commands: questions are handled by the ask cog's listener."""
+
+    async def on_ready(self) -> None:
+        log.info("connected as %s to %d guilds", self.user, len(self.guilds))
+
+    async def on_app_command_error(self, interaction: discord.Interaction,
+                                   error: app_commands.AppCommandError) -> None:
+        log.exception("command failed", exc_info=error)
+        text = "Something went wrong; the moderators can find the details in the bot's log."
+        if interaction.response.is_done():
+            await interaction.followup.send(text, ephemeral=True, allowed_mentions=NONE)
+        else:
+            await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NONE)
+
+    # -- work off the event loop ------------------------------------------------
+    async def answer(self, question: str, context: list[str] | None = None) -> Answer:
+        async with self.slots.slot():
+            return await asyncio.to_thread(self.desk.ask, question, 8, context)
+
+    async def reindex(self, full: bool, by: str) -> BuildStats:
+        """Refresh folder sources and rebuild; the old index serves until the swap."""
+        state = ReindexState(by=by)
+        self.reindexing = state
+
+        def progress(p: BuildProgress) -> None:
+            state.progress = p.model_copy()
+
+        try:
+            await asyncio.to_thread(self.desk.refresh_folders)
+            return await asyncio.to_thread(self.desk.reindex, full, progress)
+        finally:
+            self.reindexing = None

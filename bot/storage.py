@@ -1,0 +1,224 @@
+"""The bot's own SQLite file: per-guild settings, audit log, answers and feedback.
+
+All access goes through aiosqlite, so the event loop never waits on disk.
+One guild's rows never affect another's: every query is keyed by guild id.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Literal
+
+import aiosqlite
+from pydantic import BaseModel
+
+Mode = Literal["mention", "all"]
+DEFAULT_COOLDOWN = 10.0
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS guilds (
+    guild_id INTEGER PRIMARY KEY,
+    moderator_role INTEGER,
+    cooldown REAL NOT NULL DEFAULT 10
+);
+CREATE TABLE IF NOT EXISTS channels (
+    guild_id INTEGER NOT NULL,
+    channel_id INTEGER NOT NULL,
+    mode TEXT NOT NULL DEFAULT 'mention',
+    PRIMARY KEY (guild_id, channel_id)
+);
+CREATE TABLE IF NOT EXISTS audit (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    guild_id INTEGER NOT NULL,
+    user_id INTEGER NOT NULL,
+    user_name TEXT NOT NULL,
+    action TEXT NOT NULL,
+    detail TEXT NOT NULL,
+    at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS answers (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    guild_id INTEGER,
+    channel_id INTEGER,
+    user_id INTEGER NOT NULL,
+    question TEXT NOT NULL,
+    cited TEXT NOT NULL,
+    abstained INTEGER NOT NULL,
+    at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS feedback (
+    answer_id INTEGER NOT NULL REFERENCES answers(id),
+    user_id INTEGER NOT NULL,
+    vote INTEGER NOT NULL,
+    at REAL NOT NULL,
+    PRIMARY KEY (answer_id, user_id)
+);
+CREATE TABLE IF NOT EXISTS threads (
+    thread_id INTEGER NOT NULL,
+    question TEXT NOT NULL,
+    at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS threads_id ON threads(thread_id);
+CREATE INDEX IF NOT EXISTS answers_guild ON answers(guild_id, at);
+CREATE INDEX IF NOT EXISTS audit_guild ON audit(guild_id, at);
+"""
+
+
+class GuildConfig(BaseModel):
+    guild_id: int
+    moderator_role: int | None = None
+    cooldown: float = DEFAULT_COOLDOWN
+    channels: dict[int, Mode] = {}
+
+
+class AuditEntry(BaseModel):
+    user_id: int
+    user_name: str
+    action: str
+    detail: str
+    at: float
+
+
+class Feedback(BaseModel):
+    up: int = 0
+    down: int = 0
+
+    @property
+    def ratio(self) -> float | None:
+        total = self.up + self.down
+        return self.up / total if total else None
+
+
+class Storage:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    async def setup(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        async with self._db() as db:
+            await db.executescript(_SCHEMA)
+        await self._all("PRAGMA journal_mode=WAL")  # persistent: readers never block writers
+
+    @asynccontextmanager
+    async def _db(self) -> AsyncIterator[aiosqlite.Connection]:
+        async with aiosqlite.connect(self.path, timeout=30) as db:
+            yield db
+            await db.commit()
+
+    async def _all(self, sql: str, args: tuple = ()) -> list[tuple]:
+        async with self._db() as db, db.execute(sql, args) as cur:
+            return list(await cur.fetchall())
+
+    async def _one(self, sql: str, args: tuple = ()) -> tuple | None:
+        rows = await self._all(sql, args)
+        return rows[0] if rows else None
+
+    # -- per-guild settings ------------------------------------------------
+    async def guild(self, guild_id: int) -> GuildConfig:
+        row = await self._one(
+            "SELECT moderator_role, cooldown FROM guilds WHERE guild_id = ?", (guild_id,))
+        channels = await self._all(
+            "SELECT channel_id, mode FROM channels WHERE guild_id = ?", (guild_id,))
+        config = GuildConfig(guild_id=guild_id, channels={c: m for c, m in channels})
+        if row:
+            config.moderator_role, config.cooldown = row[0], row[1]
+        return config
+
+    async def _upsert_guild(self, db: aiosqlite.Connection, guild_id: int) -> None:
+        await db.execute("INSERT OR IGNORE INTO guilds (guild_id, cooldown) VALUES (?, ?)",
+                         (guild_id, DEFAULT_COOLDOWN))
+
+    async def set_moderator_role(self, guild_id: int, role_id: int | None) -> None:
+        async with self._db() as db:
+            await self._upsert_guild(db, guild_id)
+            await db.execute("UPDATE guilds SET moderator_role = ? WHERE guild_id = ?",
+                             (role_id, guild_id))
+
+    async def set_cooldown(self, guild_id: int, seconds: float) -> None:
+        async with self._db() as db:
+            await self._upsert_guild(db, guild_id)
+            await db.execute("UPDATE guilds SET cooldown = ? WHERE guild_id = ?",
+                             (seconds, guild_id))
+
+    async def enable_channel(self, guild_id: int, channel_id: int, mode: Mode) -> None:
+        async with self._db() as db:
+            await db.execute(
+                "INSERT INTO channels (guild_id, channel_id, mode) VALUES (?, ?, ?) "
+                "ON CONFLICT (guild_id, channel_id) DO UPDATE SET mode = excluded.mode",
+                (guild_id, channel_id, mode),
+            )
+
+    async def disable_channel(self, guild_id: int, channel_id: int) -> bool:
+        async with self._db() as db:
+            cur = await db.execute(
+                "DELETE FROM channels WHERE guild_id = ? AND channel_id = ?", (guild_id, channel_id)
+            )
+            return cur.rowcount > 0
+
+    # -- audit log -------------------------------------------------------------
+    async def audit(self, guild_id: int, user_id: int, user_name: str, action: str,
+                    detail: str) -> None:
+        async with self._db() as db:
+            await db.execute(
+                "INSERT INTO audit (guild_id, user_id, user_name, action, detail, at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (guild_id, user_id, user_name, action, detail, time.time()),
+            )
+
+    async def audit_entries(self, guild_id: int, limit: int = 10) -> list[AuditEntry]:
+        rows = await self._all(
+            "SELECT user_id, user_name, action, detail, at FROM audit WHERE guild_id = ? "
+            "ORDER BY id DESC LIMIT ?", (guild_id, limit))
+        return [AuditEntry(user_id=r[0], user_name=r[1], action=r[2], detail=r[3], at=r[4])
+                for r in rows]
+
+    # -- answers, feedback, threads ---------------------------------------------
+    async def record_answer(self, guild_id: int | None, channel_id: int | None, user_id: int,
+                            question: str, cited: list[str], abstained: bool) -> int:
+        async with self._db() as db:
+            cur = await db.execute(
+                "INSERT INTO answers (guild_id, channel_id, user_id, question, cited, abstained,"
+                " at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (guild_id, channel_id, user_id, question, json.dumps(cited), int(abstained),
+                 time.time()),
+            )
+            return int(cur.lastrowid or 0)
+
+    async def answer_row(self, answer_id: int) -> tuple[int | None, str, list[str]] | None:
+        row = await self._one(
+            "SELECT guild_id, question, cited FROM answers WHERE id = ?", (answer_id,))
+        return (row[0], row[1], json.loads(row[2])) if row else None
+
+    async def vote(self, answer_id: int, user_id: int, vote: int) -> None:
+        async with self._db() as db:
+            await db.execute(
+                "INSERT INTO feedback (answer_id, user_id, vote, at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (answer_id, user_id) DO UPDATE SET vote = excluded.vote, at = "
+                "excluded.at", (answer_id, user_id, vote, time.time()),
+            )
+
+    async def feedback(self, guild_id: int) -> Feedback:
+        row = await self._one(
+            "SELECT SUM(f.vote > 0), SUM(f.vote < 0) FROM feedback f JOIN answers a "
+            "ON a.id = f.answer_id WHERE a.guild_id = ?", (guild_id,))
+        return Feedback(up=row[0] or 0, down=row[1] or 0) if row else Feedback()
+
+    async def questions_since(self, guild_id: int, since: float) -> int:
+        row = await self._one(
+            "SELECT COUNT(*) FROM answers WHERE guild_id = ? AND at >= ?", (guild_id, since))
+        return int(row[0]) if row else 0
+
+    async def add_thread_question(self, thread_id: int, question: str) -> None:
+        async with self._db() as db:
+            await db.execute("INSERT INTO threads (thread_id, question, at) VALUES (?, ?, ?)",
+                             (thread_id, question, time.time()))
+
+    async def thread_questions(self, thread_id: int, limit: int = 3) -> list[str]:
+        rows = await self._all(
+            "SELECT question FROM threads WHERE thread_id = ? ORDER BY rowid DESC LIMIT ?",
+            (thread_id, limit))
+        return [r[0] for r in reversed(rows)]

@@ -1,0 +1,133 @@
+"""The sources newsdesk reads from, kept in the catalogue's SQLite file.
+
+A source is a folder now; feeds and article URLs slot in as further kinds.
+Removing a source removes its articles from the catalogue, and they leave
+the index at the next reindex.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel
+
+from corpus.errors import CatalogueError, NewsdeskError
+
+Kind = Literal["folder", "feed", "url"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS sources (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    location TEXT NOT NULL UNIQUE,
+    added_by TEXT NOT NULL,
+    added_at REAL NOT NULL,
+    last_fetch REAL,
+    status TEXT NOT NULL DEFAULT 'new',
+    item_count INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    etag TEXT,
+    last_modified TEXT
+);
+"""
+
+
+class SourceError(NewsdeskError):
+    pass
+
+
+class Source(BaseModel):
+    id: str
+    kind: Kind
+    location: str
+    added_by: str
+    added_at: float
+    last_fetch: float | None = None
+    status: str = "new"
+    item_count: int = 0
+    last_error: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+_FIELDS = list(Source.model_fields)
+
+
+def source_id(kind: str, location: str) -> str:
+    return f"{kind[0]}-" + hashlib.sha1(location.encode("utf-8")).hexdigest()[:10]
+
+
+class Registry:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as db:
+            db.executescript(_SCHEMA)
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        try:
+            db = sqlite3.connect(self.path, timeout=30)
+        except sqlite3.Error as exc:
+            raise CatalogueError(f"cannot open {self.path}: {exc}") from None
+        try:
+            with db:
+                yield db
+        except sqlite3.DatabaseError as exc:
+            raise CatalogueError(f"{self.path} is unreadable ({exc})") from None
+        finally:
+            db.close()
+
+    def add(self, kind: Kind, location: str, added_by: str) -> Source:
+        sid = source_id(kind, location)
+        with self._connect() as db:
+            if db.execute("SELECT 1 FROM sources WHERE location = ?", (location,)).fetchone():
+                raise SourceError(f"{location} is already a source")
+            source = Source(id=sid, kind=kind, location=location, added_by=added_by,
+                            added_at=time.time())
+            db.execute(
+                f"INSERT INTO sources ({', '.join(_FIELDS)}) VALUES "
+                f"({', '.join('?' * len(_FIELDS))})",
+                [getattr(source, f) for f in _FIELDS],
+            )
+        return source
+
+    def get(self, sid: str) -> Source:
+        with self._connect() as db:
+            row = db.execute(f"SELECT {', '.join(_FIELDS)} FROM sources WHERE id = ?",
+                             (sid,)).fetchone()
+        if row is None:
+            raise SourceError(f"no source with id {sid!r}; `sources list` shows them")
+        return Source(**dict(zip(_FIELDS, row, strict=True)))
+
+    def all(self) -> list[Source]:
+        with self._connect() as db:
+            rows = db.execute(
+                f"SELECT {', '.join(_FIELDS)} FROM sources ORDER BY added_at"
+            ).fetchall()
+        return [Source(**dict(zip(_FIELDS, r, strict=True))) for r in rows]
+
+    def remove(self, sid: str) -> tuple[Source, int]:
+        """Remove the source and its articles; returns how many articles left."""
+        source = self.get(sid)
+        with self._connect() as db:
+            cur = db.execute("DELETE FROM articles WHERE source_id = ?", (sid,))
+            db.execute("DELETE FROM sources WHERE id = ?", (sid,))
+        return source, cur.rowcount
+
+    def record(self, sid: str, *, status: str, item_count: int | None = None,
+               error: str | None = None, etag: str | None = None,
+               last_modified: str | None = None) -> None:
+        with self._connect() as db:
+            db.execute(
+                "UPDATE sources SET last_fetch = ?, status = ?, last_error = ?,"
+                " item_count = COALESCE(?, item_count), etag = COALESCE(?, etag),"
+                " last_modified = COALESCE(?, last_modified) WHERE id = ?",
+                (time.time(), status, error, item_count, etag, last_modified, sid),
+            )

@@ -1,0 +1,295 @@
+"""The Discord face, driven through real discord.py against simcord's simulated Discord."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import threading
+
+import discord
+import pytest
+import simcord
+from discord_fixtures import (  # noqa: F401
+    ARTICLES,
+    env,
+    make_bot,
+    news_desk,
+    write_articles,
+)
+
+from bot.desk import Desk
+from bot.discord_bot import NewsdeskBot
+
+QUOTE = re.compile(r"“(.*?)”", re.S)
+
+
+def quotes_of(embed: discord.Embed) -> list[str]:
+    out = []
+    for field in embed.fields:
+        for raw in QUOTE.findall(field.value):
+            text = raw.replace("**", "").replace("\n> ", "\n")
+            out.append(re.sub(r"\\(.)", r"\1", text))  # markdown escapes are not text
+    return out
+
+
+def assert_verbatim(desk: Desk, embed: discord.Embed) -> None:
+    texts = [a.text for a in desk.catalogue.articles()]
+    quotes = quotes_of(embed)
+    assert quotes, embed.to_dict()
+    for q in quotes:
+        assert any(q in t for t in texts), q
+
+
+def setup_guild(env: simcord.Env, name: str = "AI news"):
+    guild = env.create_guild(name=name)
+    channel = guild.create_text_channel("news")
+    quiet = guild.create_text_channel("off-topic")
+    alice = guild.add_member(env.create_user("alice"))
+    admin_role = guild.create_role("admins", permissions=discord.Permissions(manage_guild=True))
+    admin = guild.add_member(env.create_user("ada"), roles=[admin_role])
+    return guild, channel, quiet, alice, admin
+
+
+def bot_answers(env: simcord.Env, channel) -> list[discord.Message]:
+    """The bot's answer messages (not the "thread started" notices), oldest first."""
+    return [m for m in channel.history() if m.author.id == env.bot.user.id and m.embeds]
+
+
+def edit_article(desk: Desk, aid: str, text: str) -> None:
+    """Change an article where it lives: its file in the folder source."""
+    lang, title, date, _ = ARTICLES[aid]
+    write_articles(desk.settings.sources_root / "news", {aid: (lang, title, date, text)})
+
+
+def last_answer(result: simcord.InteractionResult) -> discord.Embed:
+    message = result.followups[-1] if result.followups else result.response
+    assert message is not None and message.embeds
+    return message.embeds[0]
+
+
+async def test_slash_ask_answers_with_verbatim_citations_and_a_thread(
+    env: simcord.Env, news_desk: Desk
+) -> None:
+    guild, channel, _, alice, _ = setup_guild(env)
+    result = await alice.slash(channel, "ask", question="what did Korea do about DeepSeek")
+    callbacks = [r.json for r in env.http_requests if r.path.endswith("/callback")]
+    assert callbacks[0]["type"] == 5  # deferred at once: "thinking…"
+    embed = last_answer(result)
+    assert "[1]" in (embed.description or "")
+    assert embed.fields[0].name.startswith("[1] La Corée du Sud suspend DeepSeek")
+    assert "https://example.org/kr-deepseek" in embed.fields[0].value
+    assert "**" in embed.fields[0].value  # the supporting sentence is bold
+    assert_verbatim(news_desk, embed)
+    message = result.followups[-1] if result.followups else result.response
+    buttons = [c for row in message.components for c in row.get("components", [])]
+    assert {b["custom_id"].split(":")[2] for b in buttons} == {"up", "down"}
+    assert channel.threads, "the answer opens a thread for follow-ups"
+
+
+async def test_mentions_answered_only_in_enabled_channels(env: simcord.Env) -> None:
+    guild, channel, quiet, alice, admin = setup_guild(env)
+    bot_id = env.bot.user.id
+    await alice.send(quiet, f"<@{bot_id}> what did Taiwan do about DeepSeek?")
+    assert quiet.last_message.author.id == alice.id  # default: mentions ignored everywhere
+
+    result = await admin.slash(channel, "config channels add", channel=channel)
+    assert "Answering in" in result.response.content
+    sent = await alice.send(channel, f"<@{bot_id}> what did Taiwan do about DeepSeek?")
+    [reply] = bot_answers(env, channel)
+    assert reply.author.id == bot_id and reply.reference.message_id == sent.id
+    assert reply.embeds[0].fields[0].name.startswith("[1] Taiwan bars")
+    await alice.send(quiet, f"<@{bot_id}> what did Taiwan do about DeepSeek?")
+    assert quiet.last_message.author.id == alice.id  # still not enabled there
+
+
+async def test_mode_all_answers_questions_without_a_mention(env: simcord.Env) -> None:
+    guild, channel, _, alice, admin = setup_guild(env)
+    await admin.slash(channel, "config channels add", channel=channel, mode="all")
+    await alice.send(channel, "hello everyone, nice weather")
+    assert channel.last_message.author.id == alice.id  # not a question: ignored
+    await alice.send(channel, "When did the AI Act enter into force?")
+    [reply] = bot_answers(env, channel)
+    assert reply.author.id == env.bot.user.id
+    assert "[1] Der AI Act" in reply.embeds[0].fields[0].name
+
+
+async def test_plain_members_cannot_reindex_or_configure(env: simcord.Env) -> None:
+    guild, channel, _, alice, _ = setup_guild(env)
+    visible = alice.available_commands(channel)
+    assert "ask" in visible
+    assert not {"reindex", "config", "sources", "audit", "stats"} & set(visible)
+    with pytest.raises(simcord.SetupError):
+        await alice.slash(channel, "reindex")
+    with pytest.raises(simcord.SetupError):
+        await alice.slash(channel, "config cooldown", seconds=0)
+
+
+async def test_moderator_role_named_by_an_admin_may_reindex(env: simcord.Env,
+                                                            news_desk: Desk) -> None:
+    guild, channel, _, alice, admin = setup_guild(env)
+    mods = guild.create_role("mods")
+    bob = guild.add_member(env.create_user("bob"), roles=[mods])
+    commands = {c.name: c for c in await env.bot.tree.fetch_commands()}
+    guild.set_command_permissions(commands["reindex"], {mods: True})
+    refused = await bob.slash(channel, "reindex")  # Discord shows it; our check still refuses
+    assert refused.ephemeral and "Only moderators" in refused.response.content
+
+    await admin.slash(channel, "config moderator-role", role=mods)
+    edit_article(news_desk, "tw-deepseek", ARTICLES["tw-deepseek"][3] + " Schools too.")
+    before = news_desk.store.current_name()
+    done = await bob.slash(channel, "reindex")
+    assert "Reindex done" in done.response.content and before not in done.response.content
+    guild.set_command_permissions(commands["audit"], {mods: True})
+    audit = await bob.slash(channel, "audit")
+    assert "reindex" in audit.response.content and "bob" in audit.response.content
+
+
+async def test_guild_settings_are_isolated(env: simcord.Env) -> None:
+    g1, c1, _, alice1, admin1 = setup_guild(env, "one")
+    g2, c2, _, alice2, admin2 = setup_guild(env, "two")
+    await admin1.slash(c1, "config channels add", channel=c1)
+    await admin1.slash(c1, "config cooldown", seconds=600)
+    await admin2.slash(c2, "config cooldown", seconds=0)
+    listed = await admin2.slash(c2, "config channels list")
+    assert "No channel enabled" in listed.response.content
+    bot_id = env.bot.user.id
+    await alice2.send(c2, f"<@{bot_id}> what did Taiwan do about DeepSeek?")
+    assert c2.last_message.author.id == alice2.id  # guild one's channel list is not guild two's
+    for _ in range(2):  # guild two: no cooldown
+        assert not (await alice2.slash(c2, "ask", question="what did Taiwan do?")).ephemeral
+    assert not (await alice1.slash(c1, "ask", question="what did Taiwan do?")).ephemeral
+    refused = await alice1.slash(c1, "ask", question="what did Korea do?")
+    assert refused.ephemeral and re.search(r"try again in \d+ s", refused.response.content)
+
+
+async def test_cooldown_tells_the_member_when_to_try_again(env: simcord.Env) -> None:
+    guild, channel, _, alice, admin = setup_guild(env)
+    await admin.slash(channel, "config cooldown", seconds=120)
+    first = await alice.slash(channel, "ask", question="what did Taiwan do?")
+    assert not first.ephemeral
+    second = await alice.slash(channel, "ask", question="and Korea?")
+    assert second.ephemeral
+    wait = int(re.search(r"try again in (\d+) s", second.response.content).group(1))
+    assert 100 <= wait <= 120
+
+
+async def test_nothing_mentions_anyone(env: simcord.Env, news_desk: Desk) -> None:
+    guild, channel, _, alice, admin = setup_guild(env)
+    role = guild.create_role("everybody-role")
+    await admin.slash(channel, "config channels add", channel=channel, mode="all")
+    question = f"@everyone <@&{role.id}> <@{alice.id}> what prank post pinged @everyone?"
+    await alice.send(channel, question)
+    result = await alice.slash(channel, "ask", question=question)
+    messages = [m for m in channel.history() if m.author.id == env.bot.user.id]
+    assert messages and any("@everyone" in f.value for m in messages for e in m.embeds
+                            for f in e.fields)
+    for m in messages:
+        assert not m.mention_everyone and not m.role_mentions and not m.mentions
+    sends = [r for r in env.http_requests
+             if r.method in ("POST", "PATCH") and isinstance(r.json, dict)
+             and ("embeds" in r.json or "content" in r.json or "data" in r.json)]
+    assert sends
+    for r in sends:
+        payload = r.json.get("data", r.json) if r.json.get("type") != 5 else {}
+        if "embeds" in payload or "content" in payload:
+            allowed = payload.get("allowed_mentions")
+            assert allowed and allowed["parse"] == [] and not allowed.get("replied_user"), \
+                (r.path, payload)
+            assert not allowed.get("users") and not allowed.get("roles")
+    assert result.response is not None
+
+
+async def test_feedback_buttons_survive_a_restart(env: simcord.Env, news_desk: Desk) -> None:
+    guild, channel, _, alice, admin = setup_guild(env)
+    result = await alice.slash(channel, "ask", question="what did Taiwan do about DeepSeek?")
+    message = result.followups[-1] if result.followups else result.response
+    up = next(c["custom_id"] for row in message.components for c in row["components"]
+              if ":up:" in c["custom_id"])
+    down = up.replace(":up:", ":down:")
+    thanks = await admin.click(message.message, custom_id=up)
+    assert thanks.ephemeral and "recorded" in thanks.response.content
+
+    await env.restart_bot(make_bot(news_desk))  # a new process: no views in memory
+    again = await alice.click(message.message, custom_id=down)
+    assert again.ephemeral and "recorded" in again.response.content
+    feedback = await env.bot.storage.feedback(guild.id)
+    assert (feedback.up, feedback.down) == (1, 1)
+    row = await env.bot.storage.answer_row(int(up.rsplit(":", 1)[1]))
+    assert row is not None and row[1] == "what did Taiwan do about DeepSeek?"
+    assert "tw-deepseek" in row[2]
+
+
+async def test_a_follow_up_in_the_thread_uses_the_earlier_question(env: simcord.Env) -> None:
+    guild, channel, _, alice, admin = setup_guild(env)
+    await admin.slash(channel, "config cooldown", seconds=0)
+    await alice.slash(channel, "ask", question="what did Korea do about DeepSeek")
+    [thread] = channel.threads
+    await alice.send(thread, f"<@{env.bot.user.id}> and did Taiwan do the same?")
+    reply = bot_answers(env, thread)[-1]
+    names = [f.name for f in reply.embeds[0].fields]
+    assert any("Taiwan" in n for n in names), names
+
+
+async def test_reindex_runs_off_the_loop_while_answers_keep_coming(
+    env: simcord.Env, news_desk: Desk
+) -> None:
+    guild, channel, _, alice, admin = setup_guild(env)
+    await admin.slash(channel, "config cooldown", seconds=0)
+    mod = guild.add_member(env.create_user("mo"), roles=[guild.create_role(
+        "mods", permissions=discord.Permissions(manage_messages=True))])
+    old = news_desk.store.current_name()
+    edit_article(news_desk, "tw-deepseek", "Taiwan's Ministry of Digital Affairs now also bars "
+                 "public schools from using DeepSeek on their networks.")
+
+    entered, release = threading.Event(), threading.Event()
+    real = news_desk.embedder.passages
+
+    def gated(texts, progress=None):
+        entered.set()
+        assert release.wait(60)
+        return real(texts, progress)
+
+    bot: NewsdeskBot = env.bot
+    news_desk.embedder.passages = gated  # the reindex pauses inside the embedder
+    try:
+        reindex = asyncio.create_task(bot.reindex(False, "test"))
+        assert await asyncio.to_thread(entered.wait, 30)
+        busy = await mod.slash(channel, "reindex")
+        assert busy.ephemeral and "already running" in busy.response.content
+        for question in ("what did Korea do about DeepSeek?", "what did Taiwan do about DeepSeek?",
+                         "when did the AI Act enter into force?"):
+            answer = await alice.slash(channel, "ask", question=question)
+            assert last_answer(answer).fields  # answered while the reindex waits
+        assert news_desk.retriever().version.name == old
+        assert "schools" not in news_desk.retriever().version.articles["tw-deepseek"].text
+    finally:
+        release.set()
+        news_desk.embedder.passages = real
+    stats = await reindex
+    assert stats.changed and news_desk.retriever().version.name == stats.version != old
+    after = await alice.slash(channel, "ask", question="Did Taiwan bar schools from DeepSeek?")
+    assert "schools" in last_answer(after).fields[0].value
+
+
+async def test_a_failed_reindex_reports_and_the_old_index_keeps_serving(
+    env: simcord.Env, news_desk: Desk
+) -> None:
+    guild, channel, _, alice, admin = setup_guild(env)
+    mod = guild.add_member(env.create_user("mo"), roles=[guild.create_role(
+        "mods", permissions=discord.Permissions(manage_messages=True))])
+    old = news_desk.store.current_name()
+    edit_article(news_desk, "eu-aiact", "Der AI Act gilt seit August 2024 in der ganzen Union.")
+    real = news_desk.embedder.passages
+
+    def broken(texts, progress=None):
+        raise MemoryError("out of memory while embedding")
+
+    news_desk.embedder.passages = broken
+    try:
+        result = await mod.slash(channel, "reindex")
+    finally:
+        news_desk.embedder.passages = real
+    assert "Reindex failed: MemoryError" in result.response.content
+    assert news_desk.store.current_name() == old
+    answer = await alice.slash(channel, "ask", question="what did Taiwan do about DeepSeek?")
+    assert last_answer(answer).fields
