@@ -82,33 +82,41 @@ def _quote(c: Citation, budget: int) -> str:
     return best
 
 
-def _field(c: Citation, budget: int) -> tuple[str, str]:
-    name = clip(f"[{c.n}] {c.title or c.article_id}", FIELD_NAME_MAX)
-    meta = " · ".join(x for x in (escape(c.source), str(c.published or ""), c.language) if x)
+def _field(c: Citation, budget: int) -> tuple[str, str] | None:
+    """Name and value of one source within `budget` characters; None if it cannot fit."""
+    name = clip(f"[{c.n}] {c.title or c.article_id}", min(FIELD_NAME_MAX, max(budget // 3, 40)))
+    meta = " · ".join(x for x in (clip(escape(c.source), 80), str(c.published or ""),
+                                  c.language) if x)
     url = c.url.replace("(", "%28").replace(")", "%29").replace(" ", "%20")
-    head = f"[{meta or 'source'}]({url})" if url.startswith(("http://", "https://")) else meta
-    value_budget = min(FIELD_VALUE_MAX, budget) - len(head) - 1
-    return name, f"{head}\n{_quote(c, max(value_budget, 20))}"
+    head = f"[{meta or 'source'}]({url})" if url.startswith(("http://", "https://")) and \
+        len(url) <= 300 else meta
+    value_budget = min(FIELD_VALUE_MAX, budget - len(name)) - len(head) - 1
+    if value_budget < 40:
+        return None
+    return name, f"{head}\n{_quote(c, value_budget)}"
 
 
-def render(answer: Answer, footer: str = "") -> discord.Embed:
+def render(answer: Answer, title: str = "", footer: str = "") -> discord.Embed:
+    """The whole answer as one embed: description with [n] markers, one field per source."""
+    title = clip(title, TITLE_MAX)
+    footer = clip(footer, 200)
     if answer.abstained or not answer.citations:
-        embed = discord.Embed(description=f"{escape(answer.text)}\n\n{ABSTAIN_HINT}",
-                              colour=discord.Colour.light_grey())
-        if footer:
-            embed.set_footer(text=clip(footer, 2048))
-        return embed
-    description = clip(escape(answer.text), 1500)
-    embed = discord.Embed(description=description, colour=COLOUR)
+        embed = discord.Embed(title=title or None, colour=discord.Colour.light_grey(),
+                              description=f"{escape(answer.text)}\n\n{ABSTAIN_HINT}")
+    else:
+        embed = discord.Embed(title=title or None, colour=COLOUR,
+                              description=clip(escape(answer.text), 1500))
     if footer:
-        embed.set_footer(text=clip(footer, 2048))
+        embed.set_footer(text=footer)
     citations = answer.citations[:FIELDS_MAX]
-    used = len(description) + len(footer)
-    remaining = EMBED_TOTAL_MAX - used - 50  # head-room for rounding
+    remaining = EMBED_TOTAL_MAX - len(embed) - 20  # head-room for the "more sources" note
     for i, c in enumerate(citations):
         share = remaining // (len(citations) - i)
-        name, value = _field(c, share - FIELD_NAME_MAX // 4)
-        embed.add_field(name=name, value=value, inline=False)
-        remaining -= len(name) + len(value)
-    assert len(embed) <= EMBED_TOTAL_MAX
+        field = _field(c, max(share, min(remaining, 300)))  # rather fewer sources than stubs
+        if field is None:
+            embed.description = (embed.description or "") + \
+                f"\n\n(+{len(answer.citations) - i} more sources not shown)"
+            break
+        embed.add_field(name=field[0], value=field[1], inline=False)
+        remaining -= len(field[0]) + len(field[1])
     return embed

@@ -293,3 +293,21 @@ async def test_a_failed_reindex_reports_and_the_old_index_keeps_serving(
     assert news_desk.store.current_name() == old
     answer = await alice.slash(channel, "ask", question="what did Taiwan do about DeepSeek?")
     assert last_answer(answer).fields
+
+
+async def test_a_huge_article_still_fits_discords_limits(env: simcord.Env,
+                                                         news_desk: Desk) -> None:
+    guild, channel, _, alice, admin = setup_guild(env)
+    giant = ("Samsung Gauss, *the* company's generative model, " + "handles text and code, "
+             * 150 + "and was unveiled in November 2023.")
+    write_articles(news_desk.settings.sources_root / "news",
+                   {"gauss": ("en", "Samsung unveils Gauss " + "— a very long headline " * 20,
+                              "2023-11-08", giant + "\n\n" + giant)})
+    news_desk.refresh_folders()
+    news_desk.reindex()
+    question = "What is Samsung Gauss? " + "Please explain in detail. " * 15
+    result = await alice.slash(channel, "ask", question=question.strip())
+    embed = last_answer(result)  # simcord rejects anything over Discord's limits (50035)
+    assert len(embed) <= 6000 and embed.fields
+    assert embed.fields[0].name.startswith("[1] Samsung unveils Gauss")
+    assert_verbatim(news_desk, embed)

@@ -113,9 +113,8 @@ class Ask(commands.Cog):
         await self._thread_for(reply, channel, question)
 
     def _embed(self, answer: Answer) -> discord.Embed:
-        embed = render(answer, footer="Sources are quoted verbatim · rate this answer below")
-        embed.title = clip(answer.question, 256)
-        return embed
+        return render(answer, title=answer.question,
+                      footer="Sources are quoted verbatim · rate this answer below")
 
     async def _thread_for(self, message: discord.Message, channel: object, question: str) -> None:
         """Continue in the current thread, or open one on the answer for follow-ups."""
