@@ -74,7 +74,7 @@ def _quote(c: Citation, budget: int) -> str:
     while grown:
         grown = False
         for a, b in ((lo, hi + 1), (lo - 1, hi)):
-            if 0 <= a and b < len(spans):
+            if a >= 0 and b < len(spans):
                 candidate = build(a, b)
                 if len(candidate) <= budget:
                     best, lo, hi, grown = candidate, a, b, True

@@ -9,7 +9,6 @@ from corpus.models import Article, Passage
 from index.embedder import Embedder
 from index.store import IndexVersion
 
-
 CONTEXT_WEIGHT = 0.6
 
 

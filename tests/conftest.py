@@ -8,12 +8,16 @@ catalogues and indexes never leak between tests.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+import pytest_asyncio
+import simcord
+from discord_fixtures import ARTICLES, write_articles
 
 from bot.desk import SAMPLE_DIR, Desk
+from bot.discord_bot import NewsdeskBot
 from bot.settings import BotSettings
 from corpus.settings import default_home
 from index.embedder import Embedder
@@ -60,3 +64,32 @@ def sample_desk(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) ->
     assert not report.errors, report.errors
     d.reindex()
     yield d
+
+
+@pytest.fixture
+def news_desk(tmp_path: Path, embedder: Embedder) -> Desk:
+    settings = make_settings(tmp_path / "home", min_score=0.80)
+    desk = Desk(settings, embedder=embedder)
+    folder = settings.sources_root / "news"
+    write_articles(folder, ARTICLES)
+    desk.add_folder("news", "test", within=settings.sources_root)
+    desk.refresh_folders()
+    desk.reindex()
+    return desk
+
+
+def make_bot(desk: Desk) -> NewsdeskBot:
+    """A bot the way `newsdesk run --message-content` builds it, one shard."""
+    return NewsdeskBot(desk, message_content=True, shard_count=1)
+
+
+@pytest_asyncio.fixture
+async def env(news_desk: Desk) -> AsyncIterator[simcord.Env]:
+    bot = make_bot(news_desk)
+    environment = simcord.Env(bot, settle_timeout=120)
+    await environment.start()
+    await bot.tree.sync()
+    try:
+        yield environment
+    finally:
+        await environment.shutdown()

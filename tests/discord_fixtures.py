@@ -1,18 +1,8 @@
-"""A small news corpus and a running bot inside simcord's simulated Discord."""
+"""A small news corpus for the Discord tests (fixtures live in conftest.py)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
-
-import pytest
-import pytest_asyncio
-import simcord
-
-from bot.desk import Desk
-from bot.discord_bot import NewsdeskBot
-from index.embedder import Embedder
-from conftest import make_settings
 
 ARTICLES = {
     "kr-deepseek": ("fr", "La Corée du Sud suspend DeepSeek", "2025-02-17",
@@ -40,31 +30,3 @@ def write_articles(folder: Path, articles: dict[str, tuple[str, str, str, str]])
             f"---\nid: {aid}\ntitle: \"{title}\"\nsource: Test Wire\n"
             f"url: https://example.org/{aid}\npublished: {date}\nlanguage: {lang}\n---\n{text}\n",
             "utf-8")
-
-
-@pytest.fixture
-def news_desk(tmp_path: Path, embedder: Embedder) -> Desk:
-    settings = make_settings(tmp_path / "home", min_score=0.80)
-    desk = Desk(settings, embedder=embedder)
-    folder = settings.sources_root / "news"
-    write_articles(folder, ARTICLES)
-    desk.add_folder("news", "test", within=settings.sources_root)
-    desk.refresh_folders()
-    desk.reindex()
-    return desk
-
-
-def make_bot(desk: Desk) -> NewsdeskBot:
-    return NewsdeskBot(desk, message_content=True, shard_count=1)
-
-
-@pytest_asyncio.fixture
-async def env(news_desk: Desk) -> AsyncIterator[simcord.Env]:
-    bot = make_bot(news_desk)
-    environment = simcord.Env(bot, settle_timeout=120)
-    await environment.start()
-    await bot.tree.sync()
-    try:
-        yield environment
-    finally:
-        await environment.shutdown()

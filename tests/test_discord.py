@@ -9,13 +9,8 @@ import threading
 import discord
 import pytest
 import simcord
-from discord_fixtures import (  # noqa: F401
-    ARTICLES,
-    env,
-    make_bot,
-    news_desk,
-    write_articles,
-)
+from conftest import make_bot
+from discord_fixtures import ARTICLES, write_articles
 
 from bot.desk import Desk
 from bot.discord_bot import NewsdeskBot
@@ -70,7 +65,7 @@ def last_answer(result: simcord.InteractionResult) -> discord.Embed:
 async def test_slash_ask_answers_with_verbatim_citations_and_a_thread(
     env: simcord.Env, news_desk: Desk
 ) -> None:
-    guild, channel, _, alice, _ = setup_guild(env)
+    _guild, channel, _, alice, _ = setup_guild(env)
     result = await alice.slash(channel, "ask", question="what did Korea do about DeepSeek")
     callbacks = [r.json for r in env.http_requests if r.path.endswith("/callback")]
     assert callbacks[0]["type"] == 5  # deferred at once: "thinking…"
@@ -87,7 +82,7 @@ async def test_slash_ask_answers_with_verbatim_citations_and_a_thread(
 
 
 async def test_mentions_answered_only_in_enabled_channels(env: simcord.Env) -> None:
-    guild, channel, quiet, alice, admin = setup_guild(env)
+    _guild, channel, quiet, alice, admin = setup_guild(env)
     bot_id = env.bot.user.id
     await alice.send(quiet, f"<@{bot_id}> what did Taiwan do about DeepSeek?")
     assert quiet.last_message.author.id == alice.id  # default: mentions ignored everywhere
@@ -103,7 +98,7 @@ async def test_mentions_answered_only_in_enabled_channels(env: simcord.Env) -> N
 
 
 async def test_mode_all_answers_questions_without_a_mention(env: simcord.Env) -> None:
-    guild, channel, _, alice, admin = setup_guild(env)
+    _guild, channel, _, alice, admin = setup_guild(env)
     await admin.slash(channel, "config channels add", channel=channel, mode="all")
     await alice.send(channel, "hello everyone, nice weather")
     assert channel.last_message.author.id == alice.id  # not a question: ignored
@@ -114,7 +109,7 @@ async def test_mode_all_answers_questions_without_a_mention(env: simcord.Env) ->
 
 
 async def test_plain_members_cannot_reindex_or_configure(env: simcord.Env) -> None:
-    guild, channel, _, alice, _ = setup_guild(env)
+    _guild, channel, _, alice, _ = setup_guild(env)
     visible = alice.available_commands(channel)
     assert "ask" in visible
     assert not {"reindex", "config", "sources", "audit", "stats"} & set(visible)
@@ -126,7 +121,7 @@ async def test_plain_members_cannot_reindex_or_configure(env: simcord.Env) -> No
 
 async def test_moderator_role_named_by_an_admin_may_reindex(env: simcord.Env,
                                                             news_desk: Desk) -> None:
-    guild, channel, _, alice, admin = setup_guild(env)
+    guild, channel, _, _alice, admin = setup_guild(env)
     mods = guild.create_role("mods")
     bob = guild.add_member(env.create_user("bob"), roles=[mods])
     commands = {c.name: c for c in await env.bot.tree.fetch_commands()}
@@ -145,8 +140,8 @@ async def test_moderator_role_named_by_an_admin_may_reindex(env: simcord.Env,
 
 
 async def test_guild_settings_are_isolated(env: simcord.Env) -> None:
-    g1, c1, _, alice1, admin1 = setup_guild(env, "one")
-    g2, c2, _, alice2, admin2 = setup_guild(env, "two")
+    _g1, c1, _, alice1, admin1 = setup_guild(env, "one")
+    _g2, c2, _, alice2, admin2 = setup_guild(env, "two")
     await admin1.slash(c1, "config channels add", channel=c1)
     await admin1.slash(c1, "config cooldown", seconds=600)
     await admin2.slash(c2, "config cooldown", seconds=0)
@@ -163,7 +158,7 @@ async def test_guild_settings_are_isolated(env: simcord.Env) -> None:
 
 
 async def test_cooldown_tells_the_member_when_to_try_again(env: simcord.Env) -> None:
-    guild, channel, _, alice, admin = setup_guild(env)
+    _guild, channel, _, alice, admin = setup_guild(env)
     await admin.slash(channel, "config cooldown", seconds=120)
     first = await alice.slash(channel, "ask", question="what did Taiwan do?")
     assert not first.ephemeral
@@ -220,7 +215,7 @@ async def test_feedback_buttons_survive_a_restart(env: simcord.Env, news_desk: D
 
 
 async def test_a_follow_up_in_the_thread_uses_the_earlier_question(env: simcord.Env) -> None:
-    guild, channel, _, alice, admin = setup_guild(env)
+    _guild, channel, _, alice, admin = setup_guild(env)
     await admin.slash(channel, "config cooldown", seconds=0)
     await alice.slash(channel, "ask", question="what did Korea do about DeepSeek")
     [thread] = channel.threads
@@ -274,7 +269,7 @@ async def test_reindex_runs_off_the_loop_while_answers_keep_coming(
 async def test_a_failed_reindex_reports_and_the_old_index_keeps_serving(
     env: simcord.Env, news_desk: Desk
 ) -> None:
-    guild, channel, _, alice, admin = setup_guild(env)
+    guild, channel, _, alice, _admin = setup_guild(env)
     mod = guild.add_member(env.create_user("mo"), roles=[guild.create_role(
         "mods", permissions=discord.Permissions(manage_messages=True))])
     old = news_desk.store.current_name()
@@ -297,7 +292,7 @@ async def test_a_failed_reindex_reports_and_the_old_index_keeps_serving(
 
 async def test_a_huge_article_still_fits_discords_limits(env: simcord.Env,
                                                          news_desk: Desk) -> None:
-    guild, channel, _, alice, admin = setup_guild(env)
+    _guild, channel, _, alice, _admin = setup_guild(env)
     giant = ("Samsung Gauss, *the* company's generative model, " + "handles text and code, "
              * 150 + "and was unveiled in November 2023.")
     write_articles(news_desk.settings.sources_root / "news",

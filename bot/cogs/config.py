@@ -41,7 +41,7 @@ class Config(commands.GroupCog, group_name="config",
                                      str(interaction.user), f"config {action}", text)
         await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NONE)
 
-    @channels.command(name="add", description="Answer in this channel (mentions, or every question)")
+    @channels.command(name="add", description="Answer in a channel (mentions, or every question)")
     @app_commands.describe(channel="the channel", mode="mention (default) or all questions")
     async def channels_add(self, interaction: discord.Interaction, channel: discord.TextChannel,
                            mode: ModeChoice = "mention") -> None:
