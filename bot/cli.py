@@ -207,6 +207,70 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def _describe(outcome) -> str:
+    from corpus.poll import SourceOutcome
+
+    if not isinstance(outcome, SourceOutcome):  # a folder's IngestReport
+        return (f"added {outcome.added}, updated {outcome.updated}, unchanged "
+                f"{outcome.unchanged}, errors {len(outcome.errors)}")
+    parts = [f"{outcome.status}: {outcome.items} items", f"added {outcome.added}",
+             f"updated {outcome.updated}", f"unchanged {outcome.unchanged}"]
+    if outcome.duplicates:
+        parts.append(f"duplicates {outcome.duplicates}")
+    if outcome.summaries:
+        parts.append(f"feed summaries {outcome.summaries}")
+    if outcome.errors:
+        parts.append(f"errors {len(outcome.errors)}")
+    return ", ".join(parts)
+
+
+def cmd_sources(args: argparse.Namespace) -> int:
+    from datetime import datetime
+
+    desk = _desk()
+    if args.action == "list":
+        rows = desk.registry.all()
+        if not rows:
+            print("no sources yet: `newsdesk sources add PATH-OR-URL`")
+        for s in rows:
+            when = datetime.fromtimestamp(s.last_fetch).strftime("%Y-%m-%d %H:%M") \
+                if s.last_fetch else "never"
+            error = f"  last error: {s.last_error}" if s.last_error else ""
+            print(f"{s.id}  {s.kind:6}  {s.status:12}  {s.item_count:4} items  "
+                  f"fetched {when}  {s.location}{error}")
+        return 0
+    if args.action == "add":
+        with count_bar("fetching") as progress:
+            source, outcome = desk.add_source(args.target, "cli", progress=progress)
+        for error in outcome.errors:
+            stderr.print(f"[yellow]skipped[/] {error}", markup=True, highlight=False)
+        print(f"added {source.kind} source {source.id}: {_describe(outcome)}")
+        print("run `newsdesk index` to make its articles searchable")
+        return 0
+    source, removed = desk.remove_source(args.target)
+    print(f"removed {source.id} ({source.location}) and its {removed} articles; they leave the "
+          "index at the next `newsdesk index`")
+    return 0
+
+
+def cmd_fetch(args: argparse.Namespace) -> int:
+    desk = _desk()
+    with count_bar("fetching items") as progress:
+        outcomes = desk.fetch(due_only=not args.all, progress=progress)
+    if not outcomes:
+        print("nothing is due (use --all to fetch every source now)")
+    for outcome in outcomes:
+        print(f"{outcome.source_id}  {_describe(outcome)}  {outcome.location}")
+        for error in outcome.errors[:5]:
+            stderr.print(f"  {error}", markup=False, highlight=False)
+    if any(o.changed for o in outcomes) and not args.no_index:
+        with build_bar() as progress:
+            stats = desk.reindex(progress=progress)
+        print(f"index {stats.version}: embedded {stats.passages_embedded} passages of "
+              f"{stats.articles_embedded} articles in {stats.seconds:.1f} s")
+    return 0
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     import asyncio
 
@@ -281,6 +345,18 @@ def parser() -> argparse.ArgumentParser:
     ev.add_argument("--sweep", action="store_true", help="print abstention at each threshold")
     ev.add_argument("--json", action="store_true")
     ev.set_defaults(func=cmd_eval)
+    sources = sub.add_parser("sources", help="list, add or remove folders, feeds and URLs")
+    sources_sub = sources.add_subparsers(dest="action", required=True)
+    sources_sub.add_parser("list", help="every source with its last fetch and status")
+    add = sources_sub.add_parser("add", help="a folder, an RSS/Atom feed or an article URL")
+    add.add_argument("target")
+    remove = sources_sub.add_parser("remove", help="remove a source and its articles")
+    remove.add_argument("target", metavar="ID")
+    sources.set_defaults(func=cmd_sources)
+    fetch = sub.add_parser("fetch", help="fetch the sources that are due, then index")
+    fetch.add_argument("--all", action="store_true", help="fetch every source now")
+    fetch.add_argument("--no-index", action="store_true", help="do not index afterwards")
+    fetch.set_defaults(func=cmd_fetch)
     run = sub.add_parser("run", help="start the Discord bot (token from DISCORD_TOKEN)")
     run.add_argument("--message-content", action="store_true",
                      help="request the Message Content intent (needed for mode `all`)")

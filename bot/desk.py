@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,8 +19,10 @@ from bot.answer import Answer, compose, validate_question
 from bot.settings import BotSettings
 from corpus.catalogue import Catalogue
 from corpus.errors import NewsdeskError
+from corpus.fetcher import Fetcher
 from corpus.ingest import IngestReport, ingest_paths
 from corpus.models import Article
+from corpus.poll import SourceOutcome, detect_kind, fetch_source
 from corpus.registry import Registry, Source, SourceError
 from index.builder import BuildStats, ProgressFn, build
 from index.embedder import Embedder
@@ -88,6 +91,43 @@ class Desk:
         return stats
 
     # -- sources ---------------------------------------------------------------
+    def add_source(self, location: str, added_by: str, *, within: Path | None = None,
+                   progress: Callable[[str], None] | None = None
+                   ) -> tuple[Source, SourceOutcome | IngestReport]:
+        """A folder, a feed or an article URL; web sources are fetched (back-filled) at once."""
+        if not location.strip().lower().startswith(("http://", "https://")):
+            if "://" in location:
+                raise SourceError("only http and https links, or folders, can be sources")
+            source = self.add_folder(location, added_by, within=within)
+            return source, self.refresh_folders(only=source.id)
+        with Fetcher(self.settings.fetch_settings()) as fetcher:
+            kind, _ = detect_kind(fetcher, location.strip())
+            source = self.registry.add(kind, location.strip(), added_by)
+            outcome = fetch_source(source, fetcher, self.catalogue, self.registry, progress)
+        return source, outcome
+
+    def fetch(self, due_only: bool = True, progress: Callable[[str], None] | None = None
+              ) -> list[SourceOutcome]:
+        """Fetch web sources (those due, or all) and re-read folders; one failure stops none."""
+        now = time.time()
+        period = self.settings.poll_minutes * 60
+        outcomes = []
+        with Fetcher(self.settings.fetch_settings()) as fetcher:
+            for source in self.registry.all():
+                if source.kind == "folder":
+                    continue
+                if due_only and source.last_fetch and now - source.last_fetch < period:
+                    continue
+                outcomes.append(fetch_source(source, fetcher, self.catalogue, self.registry,
+                                             progress))
+        folders = self.refresh_folders()
+        if folders.changed or folders.errors:
+            outcomes.append(SourceOutcome(source_id="folders", location="folders",
+                                          added=folders.added, updated=folders.updated,
+                                          unchanged=folders.unchanged, errors=folders.errors,
+                                          status="partial" if folders.errors else "ok"))
+        return outcomes
+
     def add_folder(self, location: str, added_by: str, *, within: Path | None = None) -> Source:
         """A folder source; `within` confines it (moderators on Discord may not roam the disk)."""
         path = Path(location).expanduser()
@@ -105,11 +145,11 @@ class Desk:
     def remove_source(self, source_id: str) -> tuple[Source, int]:
         return self.registry.remove(source_id)
 
-    def refresh_folders(self) -> IngestReport:
-        """Re-read every folder source; files gone from a readable folder leave the catalogue."""
+    def refresh_folders(self, only: str | None = None) -> IngestReport:
+        """Re-read folder sources; files gone from a readable folder leave the catalogue."""
         total = IngestReport()
         for source in self.registry.all():
-            if source.kind != "folder":
+            if source.kind != "folder" or (only and source.id != only):
                 continue
             folder = Path(source.location)
             if not folder.is_dir():

@@ -14,6 +14,9 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
+from pydantic import BaseModel
+
+from corpus.dedupe import best_match, signature, text_hash
 from corpus.errors import CatalogueError
 from corpus.models import Article
 
@@ -37,7 +40,34 @@ CREATE TABLE IF NOT EXISTS articles (
 CREATE INDEX IF NOT EXISTS articles_url ON articles(url);
 CREATE INDEX IF NOT EXISTS articles_source ON articles(source_id);
 """
-_COLUMNS = "id, title, source, url, published, language, text, origin"
+# columns added after the first release; added in place to older files
+_MIGRATIONS = {
+    "summary_only": "INTEGER NOT NULL DEFAULT 0",
+    "duplicate_of": "TEXT",
+    "text_hash": "TEXT",
+    "signature": "BLOB",
+    "entry_key": "TEXT",
+    "etag": "TEXT",
+    "last_modified": "TEXT",
+}
+
+
+class WebMeta(BaseModel):
+    """What fetching learned about an article beyond its text."""
+
+    duplicate_of: str | None = None
+    entry_key: str | None = None  # fingerprint of the feed item it came from
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+class StoredWeb(BaseModel):
+    id: str
+    entry_key: str | None
+    etag: str | None
+    last_modified: str | None
+    duplicate_of: str | None
+_COLUMNS = "id, title, source, url, published, language, text, origin, summary_only"
 
 
 class Catalogue:
@@ -46,6 +76,10 @@ class Catalogue:
         path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as db:
             db.executescript(_SCHEMA)
+            have = {row[1] for row in db.execute("PRAGMA table_info(articles)")}
+            for column, declaration in _MIGRATIONS.items():
+                if column not in have:
+                    db.execute(f"ALTER TABLE articles ADD COLUMN {column} {declaration}")
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -67,40 +101,80 @@ class Catalogue:
 
     @staticmethod
     def _row_to_article(row: tuple) -> Article:
-        aid, title, source, url, published, language, text, origin = row
+        aid, title, source, url, published, language, text, origin, summary_only = row
         return Article(
             id=aid, title=title, source=source, url=url,
             published=date.fromisoformat(published) if published else None,
-            language=language, text=text, origin=origin,
+            language=language, text=text, origin=origin, summary_only=bool(summary_only),
         )
 
-    def upsert(self, article: Article, source_id: str | None = None) -> Change:
-        """Store `article`; an unchanged article is not rewritten."""
+    def upsert(self, article: Article, source_id: str | None = None,
+               web: WebMeta | None = None) -> Change:
+        """Store `article`; an unchanged article is not rewritten (its fetch data is)."""
         now = time.time()
+        web = web or WebMeta()
         with self._connect() as db:
             row = db.execute("SELECT hash FROM articles WHERE id = ?", (article.id,)).fetchone()
             if row is not None and row[0] == article.content_hash:
+                self._update_web(db, article.id, web)
                 return "unchanged"
             values = (
                 article.title, article.source, article.url,
                 article.published.isoformat() if article.published else None,
                 article.language, article.text, article.origin, article.content_hash,
-                source_id,
+                source_id, int(article.summary_only), web.duplicate_of,
+                text_hash(article.text), signature(article.text), web.entry_key, web.etag,
+                web.last_modified,
             )
             if row is None:
                 db.execute(
                     "INSERT INTO articles (title, source, url, published, language, text, origin,"
-                    " hash, source_id, id, added_at, updated_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " hash, source_id, summary_only, duplicate_of, text_hash, signature,"
+                    " entry_key, etag, last_modified, id, added_at, updated_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (*values, article.id, now, now),
                 )
                 return "added"
             db.execute(
                 "UPDATE articles SET title=?, source=?, url=?, published=?, language=?, text=?,"
-                " origin=?, hash=?, source_id=COALESCE(?, source_id), updated_at=? WHERE id=?",
+                " origin=?, hash=?, source_id=COALESCE(?, source_id), summary_only=?,"
+                " duplicate_of=?, text_hash=?, signature=?, entry_key=?, etag=?,"
+                " last_modified=?, updated_at=? WHERE id=?",
                 (*values, now, article.id),
             )
             return "updated"
+
+    @staticmethod
+    def _update_web(db: sqlite3.Connection, article_id: str, web: WebMeta) -> None:
+        db.execute(
+            "UPDATE articles SET entry_key = COALESCE(?, entry_key), etag = COALESCE(?, etag),"
+            " last_modified = COALESCE(?, last_modified) WHERE id = ?",
+            (web.entry_key, web.etag, web.last_modified, article_id))
+
+    def update_web(self, article_id: str, web: WebMeta) -> None:
+        """Remember fetch validators of an article whose text did not change."""
+        with self._connect() as db:
+            self._update_web(db, article_id, web)
+
+    def web_state(self, article_id: str) -> StoredWeb | None:
+        with self._connect() as db:
+            row = db.execute("SELECT id, entry_key, etag, last_modified, duplicate_of FROM "
+                             "articles WHERE id = ?", (article_id,)).fetchone()
+        return StoredWeb(**dict(zip(StoredWeb.model_fields, row, strict=True))) if row else None
+
+    def find_duplicate(self, article: Article) -> str | None:
+        """An existing, kept article with the same story under another id, if any."""
+        with self._connect() as db:
+            exact = db.execute(
+                "SELECT id FROM articles WHERE text_hash = ? AND id != ? AND duplicate_of IS NULL",
+                (text_hash(article.text), article.id)).fetchone()
+            if exact:
+                return exact[0]
+            stored = dict(db.execute(
+                "SELECT id, signature FROM articles WHERE id != ? AND duplicate_of IS NULL AND "
+                "signature IS NOT NULL", (article.id,)).fetchall())
+        match = best_match(signature(article.text), stored)
+        return match[0] if match else None
 
     def get(self, article_id: str) -> Article | None:
         with self._connect() as db:
@@ -123,9 +197,11 @@ class Catalogue:
                     out[article.id] = article
         return out
 
-    def articles(self) -> Iterator[Article]:
+    def articles(self, duplicates: bool = False) -> Iterator[Article]:
+        """Every article, by id; duplicates of a kept article only when asked for."""
+        where = "" if duplicates else "WHERE duplicate_of IS NULL"
         with self._connect() as db:
-            rows = db.execute(f"SELECT {_COLUMNS} FROM articles ORDER BY id").fetchall()
+            rows = db.execute(f"SELECT {_COLUMNS} FROM articles {where} ORDER BY id").fetchall()
         for row in rows:
             yield self._row_to_article(row)
 

@@ -19,6 +19,7 @@ class Article(BaseModel):
     language: str = ""
     text: str
     origin: str = Field("", description="where it came from: a file path, a feed, a URL")
+    summary_only: bool = Field(False, description="the text is a feed's summary, not the page")
 
     @computed_field  # type: ignore[prop-decorator]
     @property

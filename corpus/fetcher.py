@@ -1,0 +1,178 @@
+"""Polite, bounded HTTP fetching for feeds and article pages.
+
+Every request: a clear User-Agent, connect/read timeouts and an overall
+deadline, a size cap enforced while streaming, redirects followed by hand
+(at most `max_redirects`, each hop re-checked by the SSRF guard), one request
+at a time per host with a pause between them, robots.txt honoured for
+article pages, and conditional GET so an unchanged feed costs one 304.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import threading
+import time
+import urllib.robotparser
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+from pydantic import BaseModel
+
+from corpus.errors import NewsdeskError
+from corpus.netguard import HostPolicy, UnsafeURL
+
+USER_AGENT = "newsdesk/0.1 (+https://example.org/newsdesk; AI-news Q&A bot)"
+REDIRECTS = {301, 302, 303, 307, 308}
+
+
+class FetchError(NewsdeskError):
+    pass
+
+
+class FetchSettings(BaseModel):
+    user_agent: str = USER_AGENT
+    connect_timeout: float = 5.0
+    read_timeout: float = 10.0
+    deadline: float = 30.0  # a trickling server cannot hold a fetch longer than this
+    max_bytes: int = 5_000_000
+    max_redirects: int = 5
+    host_delay: float = 1.0  # seconds between two requests to one host
+    allow_hosts: list[str] = []
+
+
+class Fetched(BaseModel):
+    url: str  # after redirects
+    status: int
+    content_type: str = ""
+    body: bytes = b""
+    etag: str | None = None
+    last_modified: str | None = None
+    location: str | None = None  # where a redirect points
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+
+class Fetcher:
+    def __init__(self, settings: FetchSettings | None = None) -> None:
+        self.settings = settings or FetchSettings()
+        self.policy = HostPolicy(self.settings.allow_hosts)
+        s = self.settings
+        self.client = httpx.Client(
+            follow_redirects=False, headers={"User-Agent": s.user_agent},
+            timeout=httpx.Timeout(s.read_timeout, connect=s.connect_timeout),
+            trust_env=False,  # no proxies from the environment: we check the real peer
+        )
+        self._guard = threading.Lock()
+        self._host_locks: dict[str, threading.Lock] = {}
+        self._last_request: dict[str, float] = {}
+        self._robots: dict[str, urllib.robotparser.RobotFileParser | None] = {}
+
+    def close(self) -> None:
+        self.client.close()
+
+    def __enter__(self) -> Fetcher:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _host_lock(self, host: str) -> threading.Lock:
+        with self._guard:
+            return self._host_locks.setdefault(host, threading.Lock())
+
+    def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
+            robots: bool = False) -> Fetched:
+        """GET with every safeguard; raises FetchError (or UnsafeURL) with a readable reason."""
+        headers = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        for _hop in range(self.settings.max_redirects + 1):
+            self.policy.check(url)
+            if robots and not self.allowed_by_robots(url):
+                raise FetchError(f"robots.txt of {urlsplit(url).netloc} disallows {url}")
+            response = self._once(url, headers)
+            if response.status not in REDIRECTS:
+                return response
+            if not response.location:
+                raise FetchError(f"{url} redirects without a Location")
+            url = urljoin(url, response.location)
+        raise FetchError(f"too many redirects (more than {self.settings.max_redirects})")
+
+    def _once(self, url: str, headers: dict[str, str]) -> Fetched:
+        host = (urlsplit(url).hostname or "").lower()
+        s = self.settings
+        with self._host_lock(host):
+            wait = self._last_request.get(host, 0.0) + s.host_delay - time.monotonic()
+            if wait > 0:
+                time.sleep(wait)
+            try:
+                return self._stream(url, headers)
+            except httpx.TimeoutException:
+                raise FetchError(f"{host} did not answer in time") from None
+            except httpx.HTTPError as exc:
+                raise FetchError(f"cannot fetch {url} ({exc.__class__.__name__})") from None
+            finally:
+                self._last_request[host] = time.monotonic()
+
+    def _stream(self, url: str, headers: dict[str, str]) -> Fetched:
+        s = self.settings
+        started = time.monotonic()
+        with self.client.stream("GET", url, headers=headers) as r:
+            self._check_peer(r, url)
+            if r.status_code in REDIRECTS:
+                return Fetched(url=url, status=r.status_code, location=r.headers.get("location"))
+            if r.status_code == 304:
+                return Fetched(url=url, status=304, etag=r.headers.get("etag"),
+                               last_modified=r.headers.get("last-modified"))
+            if r.status_code >= 400:
+                raise FetchError(f"{url} answered HTTP {r.status_code}")
+            declared = r.headers.get("content-length")
+            if declared and declared.isdigit() and int(declared) > s.max_bytes:
+                raise FetchError(f"{url} is too large ({int(declared):,} bytes; the limit is "
+                                 f"{s.max_bytes:,})")
+            chunks: list[bytes] = []
+            size = 0
+            for chunk in r.iter_bytes():
+                size += len(chunk)
+                if size > s.max_bytes:
+                    raise FetchError(f"{url} is too large (over {s.max_bytes:,} bytes)")
+                if time.monotonic() - started > s.deadline:
+                    raise FetchError(f"{url} is too slow (over {s.deadline:.0f} s)")
+                chunks.append(chunk)
+            return Fetched(url=url, status=r.status_code, body=b"".join(chunks),
+                           content_type=r.headers.get("content-type", ""),
+                           etag=r.headers.get("etag"),
+                           last_modified=r.headers.get("last-modified"))
+
+    def _check_peer(self, response: httpx.Response, url: str) -> None:
+        """The address we actually connected to must pass too (DNS can change under us)."""
+        stream = response.extensions.get("network_stream")
+        peer = stream.get_extra_info("server_addr") if stream is not None else None
+        if not peer:
+            return
+        address = ipaddress.ip_address(peer[0])
+        if not address.is_global and not self.policy.allows_address(address) and \
+                (urlsplit(url).hostname or "").lower() not in self.policy.names:
+            raise UnsafeURL(f"{urlsplit(url).hostname} connected to a private address; refused")
+
+    def allowed_by_robots(self, url: str) -> bool:
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        if origin not in self._robots:
+            parser: urllib.robotparser.RobotFileParser | None = None
+            try:
+                fetched = self._once(origin + "/robots.txt", {})
+                if fetched.status < 300:
+                    parser = urllib.robotparser.RobotFileParser()
+                    parser.parse(fetched.body.decode("utf-8", "replace").splitlines())
+            except FetchError as exc:
+                if "HTTP 5" in str(exc):  # a broken robots.txt: stay away for now
+                    parser = urllib.robotparser.RobotFileParser()
+                    parser.disallow_all = True
+            self._robots[origin] = parser
+        parser = self._robots[origin]
+        return parser is None or parser.can_fetch(self.settings.user_agent, url)

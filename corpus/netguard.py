@@ -1,0 +1,66 @@
+"""Which URLs newsdesk may fetch: public http(s) hosts only (an SSRF guard).
+
+A feed or page URL comes from a moderator, and every redirect comes from a
+remote server, so each hop is checked: scheme, no credentials, and every
+address the host resolves to must be public — unless `allow_hosts` names
+the host, the address or a CIDR range containing it (tests allow 127.0.0.1).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
+from corpus.errors import NewsdeskError
+
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+class UnsafeURL(NewsdeskError):
+    pass
+
+
+class HostPolicy:
+    def __init__(self, allow: Iterable[str] = ()) -> None:
+        self.names: set[str] = set()
+        self.networks: list[Network] = []
+        for raw in allow:
+            item = raw.strip().lower()
+            if not item:
+                continue
+            try:
+                self.networks.append(ipaddress.ip_network(item, strict=False))
+            except ValueError:
+                self.names.add(item.rstrip("."))
+
+    def allows_address(self, address: Address) -> bool:
+        return any(address in network for network in self.networks)
+
+    def check(self, url: str) -> str:
+        """The URL if it may be fetched; UnsafeURL with the reason otherwise."""
+        parts = urlsplit(url.strip())
+        if parts.scheme not in ("http", "https"):
+            raise UnsafeURL(f"only http and https links can be fetched, not {parts.scheme or '?'}:")
+        if parts.username or parts.password:
+            raise UnsafeURL("links with a user name or password are refused")
+        host = (parts.hostname or "").rstrip(".").lower()
+        if not host:
+            raise UnsafeURL("the link has no host")
+        if host in self.names:
+            return url
+        try:
+            infos = socket.getaddrinfo(host, parts.port or (443 if parts.scheme == "https" else 80),
+                                       type=socket.SOCK_STREAM)
+        except (socket.gaierror, UnicodeError):
+            raise UnsafeURL(f"the host {host} cannot be resolved") from None
+        for info in infos:
+            address = ipaddress.ip_address(info[4][0].split("%")[0])
+            if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+                address = address.ipv4_mapped
+            if not address.is_global and not self.allows_address(address):
+                raise UnsafeURL(f"{host} points to a private or local address ({address}); "
+                                "refused")
+        return url
