@@ -14,13 +14,14 @@ from dataclasses import dataclass, field
 
 import discord
 from discord import app_commands
-from discord.ext import commands
+from discord.ext import commands, tasks
 
 from bot.answer import Answer
 from bot.desk import Desk
 from bot.feedback import FeedbackButton
 from bot.limits import AnswerSlots, Cooldowns
 from bot.storage import Storage
+from corpus.poll import SourceOutcome
 from index.builder import BuildProgress, BuildStats
 
 log = logging.getLogger(__name__)
@@ -55,6 +56,8 @@ class NewsdeskBot(commands.AutoShardedBot):
     async def setup_hook(self) -> None:
         await self.storage.setup()
         self.add_dynamic_items(FeedbackButton)
+        self.poller.change_interval(minutes=self.desk.settings.poll_minutes)
+        self.poller.start()
         for cog in COGS:
             await self.load_extension(cog)
         guild_id = self.desk.settings.sync_guild
@@ -82,6 +85,23 @@ class NewsdeskBot(commands.AutoShardedBot):
     async def answer(self, question: str, context: list[str] | None = None) -> Answer:
         async with self.slots.slot():
             return await asyncio.to_thread(self.desk.ask, question, 8, context)
+
+    @tasks.loop(minutes=30)
+    async def poller(self) -> None:
+        """Fetch due feeds and URLs off the loop; reindex when something changed."""
+        try:
+            outcomes = await self.fetch_sources(due_only=True)
+            if any(o.changed for o in outcomes) and self.reindexing is None:
+                await self.reindex(False, "scheduled fetch")
+        except Exception:  # the next round tries again; the old index keeps serving
+            log.exception("scheduled fetch failed")
+
+    @poller.before_loop
+    async def _before_poller(self) -> None:
+        await self.wait_until_ready()
+
+    async def fetch_sources(self, due_only: bool) -> list[SourceOutcome]:
+        return await asyncio.to_thread(self.desk.fetch, due_only)
 
     async def reindex(self, full: bool, by: str) -> BuildStats:
         """Refresh folder sources and rebuild; the old index serves until the swap."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import time
 from datetime import UTC, datetime
 
@@ -16,6 +17,7 @@ from bot.permissions import is_moderator
 from bot.render import clip, escape
 from corpus.errors import NewsdeskError
 
+log = logging.getLogger(__name__)
 STATUS_EVERY = 2.0  # seconds between edits of the reindex status message
 
 
@@ -113,23 +115,60 @@ class Moderation(commands.Cog):
         await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NONE,
                                                 suppress_embeds=True)
 
-    @sources.command(name="add", description="Add a folder of articles (inside the sources folder)")
-    @app_commands.describe(location="a folder path relative to the bot's sources folder")
+    @sources.command(name="add", description="Add an RSS/Atom feed, an article URL or a folder")
+    @app_commands.describe(location="a feed or article URL, or a folder inside the sources "
+                                    "folder")
     async def sources_add(self, interaction: discord.Interaction, location: str) -> None:
         if not await self._allowed(interaction):
             return
+        await interaction.response.defer(ephemeral=True, thinking=True)
         try:
-            source = await asyncio.to_thread(
-                self.bot.desk.add_folder, location, str(interaction.user),
+            source, outcome = await asyncio.to_thread(
+                self.bot.desk.add_source, location, str(interaction.user),
                 within=self.bot.desk.settings.sources_root)
         except NewsdeskError as exc:
-            await interaction.response.send_message(str(exc), ephemeral=True,
-                                                    allowed_mentions=NONE)
+            await interaction.followup.send(clip(str(exc), 2000), ephemeral=True,
+                                            allowed_mentions=NONE)
             return
         await self._audit(interaction, "sources add", f"{source.kind} {source.location}")
-        await interaction.response.send_message(
-            f"Added source `{source.id}` ({source.kind}). Run `/reindex` to read it.",
-            ephemeral=True, allowed_mentions=NONE)
+        stored = outcome.added + outcome.updated + outcome.unchanged
+        text = f"Added {source.kind} source `{source.id}`: {stored} articles read."
+        if outcome.errors:
+            text += f" {len(outcome.errors)} items failed: {escape(clip(outcome.errors[0], 300))}"
+        if outcome.added or outcome.updated:
+            text += " Indexing them now; they are searchable once it is done."
+            if self.bot.reindexing is None:
+                self._background_reindex(str(interaction.user))
+        await interaction.followup.send(clip(text, 2000), ephemeral=True, allowed_mentions=NONE,
+                                        suppress_embeds=True)
+
+    @sources.command(name="fetch", description="Fetch every feed and URL now, then reindex")
+    async def sources_fetch(self, interaction: discord.Interaction) -> None:
+        if not await self._allowed(interaction):
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        outcomes = await self.bot.fetch_sources(due_only=False)
+        await self._audit(interaction, "sources fetch", f"{len(outcomes)} sources")
+        added = sum(o.added for o in outcomes)
+        updated = sum(o.updated for o in outcomes)
+        failed = [o for o in outcomes if o.status == "error"]
+        text = (f"Fetched {len(outcomes)} sources: {added} new and {updated} updated "
+                f"articles, {len(failed)} sources failed.")
+        if failed:
+            text += "\n" + "\n".join(f"`{o.source_id}`: {escape(clip(o.errors[0], 200))}"
+                                      for o in failed[:5])
+        if (added or updated) and self.bot.reindexing is None:
+            self._background_reindex(str(interaction.user))
+            text += "\nReindexing in the background."
+        await interaction.followup.send(clip(text, 2000), ephemeral=True, allowed_mentions=NONE,
+                                        suppress_embeds=True)
+
+    def _background_reindex(self, by: str) -> None:
+        def report(task: asyncio.Task) -> None:
+            if not task.cancelled() and task.exception() is not None:
+                log.error("background reindex failed: %s", task.exception())
+
+        asyncio.create_task(self.bot.reindex(False, by)).add_done_callback(report)
 
     @sources.command(name="remove", description="Remove a source; its articles leave the index")
     @app_commands.describe(source_id="the id shown by /sources list")
