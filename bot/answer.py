@@ -103,11 +103,17 @@ def compose(question: str, hits: list[Hit], min_score: float, max_sources: int =
     citations: list[Citation] = []
     parts: list[str] = []
     seen_articles: set[str] = set()
+    covered: set[int] = set()
     for hit in relevant:
-        if len(citations) == max_sources or hit.rank_score < top - SENTENCE_MARGIN:
+        if len(citations) == max_sources:
             break
+        new_side = hit.aspect is not None and hit.aspect not in covered
+        if hit.rank_score < top - SENTENCE_MARGIN and not new_side:
+            continue  # weaker sources only join to answer another side of a comparison
         if hit.article.id in seen_articles:
             continue
+        if hit.aspect is not None:
+            covered.add(hit.aspect)
         citation, sentence = _citation(len(citations) + 1, hit)
         if sentence in parts:
             continue
