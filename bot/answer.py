@@ -12,9 +12,10 @@ from datetime import date
 from pydantic import BaseModel
 
 from corpus.errors import NewsdeskError
+from corpus.models import Span
 from index.retriever import Hit
 
-EXCERPT_CHARS = 450
+EXCERPT_CHARS = 600
 SENTENCE_MARGIN = 0.03  # a further source joins the answer only if nearly as relevant
 ABSTAIN_TEXT = (
     "I don't know: nothing in the news I have indexed answers that closely enough."
@@ -59,31 +60,36 @@ def validate_question(raw: str, max_chars: int) -> str:
     return question
 
 
-def _best_sentence(hit: Hit) -> int:
-    scores = hit.sentence_scores
-    return max(range(len(scores)), key=scores.__getitem__) if scores else 0
-
-
-def _window(hit: Hit, best: int) -> tuple[int, int]:
+def _window(spans: list[Span], best: int) -> tuple[int, int]:
     """Whole sentences around the best one, growing while under EXCERPT_CHARS."""
-    sentences = hit.passage.sentences
     lo = hi = best
     while True:
         grown = False
         for cand_lo, cand_hi in ((lo, hi + 1), (lo - 1, hi)):
-            if cand_lo >= 0 and cand_hi < len(sentences) and (
-                sentences[cand_hi].end - sentences[cand_lo].start <= EXCERPT_CHARS
+            if cand_lo >= 0 and cand_hi < len(spans) and (
+                spans[cand_hi].end - spans[cand_lo].start <= EXCERPT_CHARS
             ):
                 lo, hi, grown = cand_lo, cand_hi, True
                 break
         if not grown:
-            return sentences[lo].start, sentences[hi].end
+            return spans[lo].start, spans[hi].end
 
 
-def _citation(n: int, hit: Hit) -> tuple[Citation, str]:
-    best = _best_sentence(hit)
-    start, end = _window(hit, best)
-    sentence = hit.passage.sentences[best]
+def _citation(n: int, hit: Hit, neighbour: Hit | None) -> tuple[Citation, str]:
+    """The excerpt grows around the best sentence; an adjacent passage of the same
+    article that also ranked may lend its sentences, so "what did X do" gets the
+    lead and the paragraph that says it."""
+    spans = list(hit.passage.sentences)
+    scores = list(hit.sentence_scores)
+    if neighbour is not None:
+        before = neighbour.passage.ordinal < hit.passage.ordinal
+        spans = [*neighbour.passage.sentences, *spans] if before else \
+            [*spans, *neighbour.passage.sentences]
+        scores = [*neighbour.sentence_scores, *scores] if before else \
+            [*scores, *neighbour.sentence_scores]
+    best = max(range(len(scores)), key=scores.__getitem__) if scores else 0
+    start, end = _window(spans, best)
+    sentence = spans[best]
     text = hit.article.text
     a = hit.article
     citation = Citation(
@@ -92,6 +98,14 @@ def _citation(n: int, hit: Hit) -> tuple[Citation, str]:
         end=end, highlight_start=sentence.start, highlight_end=sentence.end, score=hit.rank_score,
     )
     return citation, text[sentence.start:sentence.end]
+
+
+def _neighbour(hit: Hit, relevant: list[Hit]) -> Hit | None:
+    for other in relevant:
+        if other.article.id == hit.article.id and \
+                abs(other.passage.ordinal - hit.passage.ordinal) == 1:
+            return other
+    return None
 
 
 def compose(question: str, hits: list[Hit], min_score: float, max_sources: int = 3) -> Answer:
@@ -114,7 +128,7 @@ def compose(question: str, hits: list[Hit], min_score: float, max_sources: int =
             continue
         if hit.aspect is not None:
             covered.add(hit.aspect)
-        citation, sentence = _citation(len(citations) + 1, hit)
+        citation, sentence = _citation(len(citations) + 1, hit, _neighbour(hit, relevant))
         if sentence in parts:
             continue
         seen_articles.add(hit.article.id)

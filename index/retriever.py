@@ -23,13 +23,21 @@ _RECENT = re.compile(
 
 _ENTITY = r"[A-Z][\w-]+(?: [A-Z][\w-]+)*"
 _PAIR = re.compile(rf"\b({_ENTITY})\s*(?:,|\s(?:and|et|und|y|e|&|vs\.?|versus))\s+({_ENTITY})")
-_EACH = re.compile(r"\s*\b(each|both|respectively|chacun|jeweils|cada uno)\b", re.I)
+_EACH = re.compile(r"\s*\b(each|both|respectively|chacun|chacune|respectivement|jeweils|beide|"
+                   r"cada uno|cada una|ambos)\b", re.I)
+_COMPARE = re.compile(r"\b(each|both|respectively|compare[ds]?|comparison|versus|vs\.?|differ|"
+                      r"difference|chacun|chacune|respectivement|compar\w*|jeweils|beide|"
+                      r"vergleich\w*|unterschied\w*|cada uno|cada una|ambos|diferencia)\b|각각",
+                      re.I)
 
 
 def comparison_parts(question: str) -> list[str]:
-    """"What did Taiwan and Texas each do?" → one question per named side, else []."""
+    """"What did Taiwan and Texas each do?" → one question per named side, else [].
+
+    Only with a comparison cue: "the venture of SoftBank and OpenAI" is one thing.
+    """
     match = _PAIR.search(question)
-    if not match:
+    if not match or not _COMPARE.search(question):
         return []
     rest = _EACH.sub("", question[:match.start()] + "{}" + question[match.end():])
     return [rest.replace("{}", side) for side in (match.group(1), match.group(2))]

@@ -68,7 +68,7 @@ def sample_desk(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) ->
 
 @pytest.fixture
 def news_desk(tmp_path: Path, embedder: Embedder) -> Desk:
-    settings = make_settings(tmp_path / "home", min_score=0.80)
+    settings = make_settings(tmp_path / "home")
     desk = Desk(settings, embedder=embedder)
     folder = settings.sources_root / "news"
     write_articles(folder, ARTICLES)
