@@ -168,8 +168,8 @@ def squad_corpus(path: Path, pool: list[str] | None) -> tuple[list[Article], lis
     articles = []
     for i in range(len(paragraphs)):
         lang = pool[i % len(pool)]
-        articles.append(Article(id=f"p{i:04d}-{lang}", text=texts[lang][0][i], language=lang,
-                                source=path.stem))
+        # no title or outlet: nothing but the paragraph itself may help retrieval
+        articles.append(Article(id=f"p{i:04d}-{lang}", text=texts[lang][0][i], language=lang))
     questions = []
     for qid, text, i, _answers in raw:
         lang = pool[i % len(pool)]
