@@ -117,7 +117,8 @@ class FeedServer:
         self._server = _Server((HOST, 0), Handler)
         self._server.owner = self
         self.port = self._server.server_address[1]
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,),
+                                        daemon=True)
 
     def __enter__(self) -> FeedServer:
         self._thread.start()

@@ -51,9 +51,9 @@ def parse_feed(body: bytes, url: str) -> ParsedFeed:
     import feedparser
 
     parsed = feedparser.parse(body, sanitize_html=True, resolve_relative_uris=False)
+    reason = getattr(parsed, "bozo_exception", None)
+    detail = f" ({reason.__class__.__name__})" if reason else ""
     if not parsed.entries:
-        reason = getattr(parsed, "bozo_exception", None)
-        detail = f" ({reason.__class__.__name__})" if reason else ""
         raise LoadError(url, f"not a readable RSS or Atom feed{detail}")
     items = []
     for entry in parsed.entries[:MAX_ITEMS]:
@@ -68,4 +68,6 @@ def parse_feed(body: bytes, url: str) -> ParsedFeed:
             url=canonical_url(link), title=_text(entry.get("title", "")), summary=summary,
             published=published, key=hashlib.sha1(stamp.encode("utf-8")).hexdigest()[:16],
         ))
+    if not items:  # e.g. malformed XML from which the lenient parser salvaged no link
+        raise LoadError(url, f"not a readable RSS or Atom feed: no item links to a page{detail}")
     return ParsedFeed(title=_text(parsed.feed.get("title", "")) or url, items=items)
