@@ -74,7 +74,8 @@ class Desk:
             with self._lock:
                 if self._retriever is None:
                     self._retriever = Retriever(embedder, version, self.settings.per_article,
-                                                self.settings.lexical_weight)
+                                                self.settings.lexical_weight,
+                                                self.settings.sentence_weight)
         return self._retriever
 
     def ingest(self, paths: list[Path], progress: Callable[[str], None] | None = None,

@@ -19,6 +19,8 @@ class IndexSettings(CorpusSettings):
     batch_size: int = 16
     threads: int = Field(0, description="torch threads; 0 = all cores")
     per_article: int = Field(2, description="at most this many passages of one article per answer")
+    sentence_weight: float = Field(
+        0.5, description="how much a passage's best sentence counts next to the passage")
     lexical_weight: float = Field(0.0, description="weight of BM25 evidence in the ranking "
                                   "(0: measured to hurt on our questions; see eval notes)")
 

@@ -123,12 +123,14 @@ class IndexVersion:
         return self.sentence_vectors[self.sentence_start[row]:self.sentence_start[row + 1]]
 
     def search(self, query: np.ndarray, question: str, per_language: int,
-               lexical_weight: float) -> list[tuple[int, float, float]]:
+               lexical_weight: float, sentence_weight: float = 0.0
+               ) -> list[tuple[int, float, float]]:
         """(row, rank score, relevance) of the best passages, best first.
 
-        Relevance is the dense score corrected for the language's bias; it is
-        what the abstention threshold applies to. The rank score adds the
-        BM25 evidence, scaled to [0, lexical_weight] for this question.
+        Relevance is the passage's dense score blended with its best sentence's
+        (`sentence_weight`), corrected for the language's bias; it is what the
+        abstention threshold applies to. The rank score adds the BM25
+        evidence, scaled to [0, lexical_weight] for this question.
         """
         q = np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32)
         shift = self.offsets.for_query(query)
@@ -136,8 +138,14 @@ class IndexVersion:
         for lang, (rows, index) in self.groups.items():
             scores, local = index.search(q, min(per_language, len(rows)))
             delta = shift.get(lang, 0.0)
-            dense.update((int(rows[i]), float(s) - delta)
-                         for i, s in zip(local[0], scores[0], strict=True) if i >= 0)
+            for i, s in zip(local[0], scores[0], strict=True):
+                if i < 0:
+                    continue
+                row = int(rows[i])
+                if sentence_weight:
+                    best = float((self.sentences_of(row) @ query).max(initial=float(s)))
+                    s = (s + sentence_weight * best) / (1 + sentence_weight)
+                dense[row] = float(s) - delta
         lexical = self.lexical.scores(question) if lexical_weight else None
         if lexical is not None and lexical.max() > 0:
             lexical = lexical / lexical.max()

@@ -64,7 +64,8 @@ def test_squad_pool_eval_through_the_command(tmp_path: Path) -> None:
                                                                       "Geoffrey Hinton"])))
     env = {**os.environ, "NEWSDESK_HOME": str(tmp_path / "home")}
     out = subprocess.run([NEWSDESK, "eval", str(tmp_path / "tiny.en.json"), "--pool", "de,en",
-                          "--json"], capture_output=True, text=True, env=env, timeout=600)
+                          "--min-score", "0.75", "--json"],
+                         capture_output=True, text=True, env=env, timeout=600)
     assert out.returncode == 0, out.stderr
     figures = json.loads(out.stdout)
     assert figures["overall"]["n"] == 2 and figures["overall"]["r1"] == 1.0
@@ -78,8 +79,11 @@ def test_squad_pool_eval_through_the_command(tmp_path: Path) -> None:
 def test_recent_questions_prefer_the_follow_up(sample_desk: Desk) -> None:
     answer = sample_desk.ask("Is the DeepSeek app still suspended in South Korea?")
     assert answer.citations[0].article_id == "en-korea-deepseek-returns"
-    later = sample_desk.ask("Has South Korea's AI Basic Act taken effect yet?")
-    assert later.citations[0].article_id == "ko-ai-gibonbeop-sihaeng"
+    later = sample_desk.ask("Can Nvidia sell its H20 chips to China again?")
+    assert later.citations[0].article_id == "en-nvidia-h20-resumes"
+    cited = [c.article_id for c in later.citations]
+    if "en-nvidia-h20-export-curbs" in cited:  # the early report may follow, never lead
+        assert cited.index("en-nvidia-h20-export-curbs") > 0
 
 
 def test_comparison_questions_cite_each_side(sample_desk: Desk) -> None:
