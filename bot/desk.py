@@ -101,10 +101,16 @@ class Desk:
                 raise SourceError("only http and https links, or folders, can be sources")
             source = self.add_folder(location, added_by, within=within)
             return source, self.refresh_folders(only=source.id)
+        url = location.strip()
         with Fetcher(self.settings.fetch_settings()) as fetcher:
-            kind, _ = detect_kind(fetcher, location.strip())
-            source = self.registry.add(kind, location.strip(), added_by)
+            if not fetcher.allowed_by_robots(url):
+                raise SourceError(f"robots.txt of that site disallows fetching {url}")
+            kind, _ = detect_kind(fetcher, url)
+            source = self.registry.add(kind, url, added_by)
             outcome = fetch_source(source, fetcher, self.catalogue, self.registry, progress)
+        if outcome.status == "error":  # nothing usable: leave no half-added source behind
+            self.registry.remove(source.id)
+            raise SourceError(f"cannot add {url}: {outcome.errors[0]}")
         return source, outcome
 
     def fetch(self, due_only: bool = True, progress: Callable[[str], None] | None = None

@@ -162,6 +162,7 @@ class Fetcher:
     def allowed_by_robots(self, url: str) -> bool:
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}"
+        self.policy.check(origin + "/robots.txt")
         if origin not in self._robots:
             parser: urllib.robotparser.RobotFileParser | None = None
             try:

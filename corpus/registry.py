@@ -118,8 +118,18 @@ class Registry:
         source = self.get(sid)
         with self._connect() as db:
             cur = db.execute("DELETE FROM articles WHERE source_id = ?", (sid,))
+            removed = cur.rowcount
             db.execute("DELETE FROM sources WHERE id = ?", (sid,))
-        return source, cur.rowcount
+            # copies of a story whose kept article just left: the oldest copy takes over
+            orphans = db.execute(
+                "SELECT id, duplicate_of FROM articles WHERE duplicate_of IS NOT NULL AND "
+                "duplicate_of NOT IN (SELECT id FROM articles) ORDER BY added_at").fetchall()
+            heirs: dict[str, str] = {}
+            for aid, lost in orphans:
+                heir = heirs.setdefault(lost, aid)
+                db.execute("UPDATE articles SET duplicate_of = ? WHERE id = ?",
+                           (None if heir == aid else heir, aid))
+        return source, removed
 
     def record(self, sid: str, *, status: str, item_count: int | None = None,
                error: str | None = None, etag: str | None = None,

@@ -14,7 +14,8 @@ from corpus.errors import LoadError
 
 MAX_ITEMS = 200
 _ENTITY = re.compile(rb"<!ENTITY", re.I)
-_FEED_START = re.compile(rb"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(rss|feed|rdf:RDF)\b", re.S)
+_FEED_START = re.compile(
+    rb"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*|<!DOCTYPE[^>\[]*>\s*)*<(rss|feed|rdf:RDF)\b", re.S)
 
 
 class FeedItem(BaseModel):
@@ -54,6 +55,8 @@ def parse_feed(body: bytes, url: str) -> ParsedFeed:
     reason = getattr(parsed, "bozo_exception", None)
     detail = f" ({reason.__class__.__name__})" if reason else ""
     if not parsed.entries:
+        if reason is None and parsed.get("version"):
+            return ParsedFeed(title=_text(parsed.feed.get("title", "")) or url, items=[])
         raise LoadError(url, f"not a readable RSS or Atom feed{detail}")
     items = []
     for entry in parsed.entries[:MAX_ITEMS]:
