@@ -373,7 +373,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.INFO, format="%(message)s",
         handlers=[RichHandler(console=stderr, show_path=False, show_time=False)],
     )
-    for noisy in ("httpx", "sentence_transformers", "faiss", "urllib3", "trafilatura"):
+    for noisy in ("httpx", "sentence_transformers", "faiss", "urllib3", "trafilatura", "bm25s"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     try:
         return args.func(args)

@@ -75,7 +75,8 @@ class Desk:
                 if self._retriever is None:
                     self._retriever = Retriever(embedder, version, self.settings.per_article,
                                                 self.settings.lexical_weight,
-                                                self.settings.sentence_weight)
+                                                self.settings.sentence_weight,
+                                                self.settings.language_offset_scale)
         return self._retriever
 
     def ingest(self, paths: list[Path], progress: Callable[[str], None] | None = None,

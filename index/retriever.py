@@ -65,12 +65,14 @@ class Retriever:
     """Searches whichever index version it holds; `swap` replaces it atomically."""
 
     def __init__(self, embedder: Embedder, version: IndexVersion, per_article: int = 2,
-                 lexical_weight: float = 0.0, sentence_weight: float = 0.0) -> None:
+                 lexical_weight: float = 0.0, sentence_weight: float = 0.0,
+                 offset_scale: float = 1.0) -> None:
         self.embedder = embedder
         self.version = version
         self.per_article = per_article
         self.lexical_weight = lexical_weight
         self.sentence_weight = sentence_weight
+        self.offset_scale = offset_scale
 
     def swap(self, version: IndexVersion) -> None:
         self.version = version  # one reference assignment: readers see old or new, never half
@@ -105,7 +107,7 @@ class Retriever:
             query = query / np.linalg.norm(query)
             question = " ".join([*(context or []), question])
         candidates = version.search(query, question, per_language, self.lexical_weight,
-                                    self.sentence_weight)
+                                    self.sentence_weight, self.offset_scale)
         if wants_recent(question):
             candidates = self._newest_first(version, candidates)
         per_article: dict[str, int] = {}

@@ -20,7 +20,9 @@ class IndexSettings(CorpusSettings):
     threads: int = Field(0, description="torch threads; 0 = all cores")
     per_article: int = Field(2, description="at most this many passages of one article per answer")
     sentence_weight: float = Field(
-        0.5, description="how much a passage's best sentence counts next to the passage")
+        1.0, description="how much a passage's best sentence counts next to the passage")
+    language_offset_scale: float = Field(
+        1.0, description="how strongly each language's bias is subtracted from a score")
     lexical_weight: float = Field(0.0, description="weight of BM25 evidence in the ranking "
                                   "(0: measured to hurt on our questions; see eval notes)")
 

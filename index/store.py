@@ -20,6 +20,7 @@ import re
 import shutil
 import tempfile
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 
 import faiss
@@ -113,7 +114,11 @@ class IndexVersion:
         self.article_rows: dict[str, list[int]] = {}
         for row, p in enumerate(passages):
             self.article_rows.setdefault(p.article_id, []).append(row)
-        self.lexical = Lexical([passage_input(articles[p.article_id], p) for p in passages])
+
+    @cached_property
+    def lexical(self) -> Lexical:
+        """Built on first use only: BM25 is off by default (it measured worse)."""
+        return Lexical([passage_input(self.articles[p.article_id], p) for p in self.passages])
 
     @property
     def name(self) -> str:
@@ -123,8 +128,8 @@ class IndexVersion:
         return self.sentence_vectors[self.sentence_start[row]:self.sentence_start[row + 1]]
 
     def search(self, query: np.ndarray, question: str, per_language: int,
-               lexical_weight: float, sentence_weight: float = 0.0
-               ) -> list[tuple[int, float, float]]:
+               lexical_weight: float, sentence_weight: float = 0.0,
+               offset_scale: float = 1.0) -> list[tuple[int, float, float]]:
         """(row, rank score, relevance) of the best passages, best first.
 
         Relevance is the passage's dense score blended with its best sentence's
@@ -133,7 +138,7 @@ class IndexVersion:
         evidence, scaled to [0, lexical_weight] for this question.
         """
         q = np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32)
-        shift = self.offsets.for_query(query)
+        shift = {lang: offset_scale * d for lang, d in self.offsets.for_query(query).items()}
         dense: dict[int, float] = {}
         for lang, (rows, index) in self.groups.items():
             scores, local = index.search(q, min(per_language, len(rows)))
