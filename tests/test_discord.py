@@ -139,6 +139,22 @@ async def test_moderator_role_named_by_an_admin_may_reindex(env: simcord.Env,
     assert "reindex" in audit.response.content and "bob" in audit.response.content
 
 
+async def test_a_long_reindex_edits_its_status_past_the_token_lifetime(
+    env: simcord.Env, news_desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Interaction tokens expire after 15 minutes; a long reindex edits through the channel."""
+    from bot.cogs import moderation
+
+    guild, channel, _, _alice, _admin = setup_guild(env)
+    mod = guild.add_member(env.create_user("mo"), roles=[guild.create_role(
+        "mods", permissions=discord.Permissions(manage_messages=True))])
+    monkeypatch.setattr(moderation, "TOKEN_LIFETIME", 0.0)
+    edit_article(news_desk, "tw-deepseek", ARTICLES["tw-deepseek"][3] + " Hospitals too.")
+    done = await mod.slash(channel, "reindex")
+    status = [m for m in channel.history() if m.id == done.response.id]
+    assert status and "Reindex done" in status[0].content
+
+
 async def test_guild_settings_are_isolated(env: simcord.Env) -> None:
     _g1, c1, _, alice1, admin1 = setup_guild(env, "one")
     _g2, c2, _, alice2, admin2 = setup_guild(env, "two")

@@ -19,6 +19,7 @@ from corpus.errors import NewsdeskError
 
 log = logging.getLogger(__name__)
 STATUS_EVERY = 2.0  # seconds between edits of the reindex status message
+TOKEN_LIFETIME = 14 * 60.0  # an interaction token may edit its messages for 15 minutes
 
 
 def _ago(seconds: float) -> str:
@@ -27,6 +28,25 @@ def _ago(seconds: float) -> str:
     if seconds < 5400:
         return f"{seconds / 60:.0f} min"
     return f"{seconds / 3600:.1f} h"
+
+
+class _Status:
+    """The reindex status message. A full reindex can outlast the interaction token, so
+    after TOKEN_LIFETIME the message is edited through its channel with the bot's token."""
+
+    def __init__(self, interaction: discord.Interaction, message: discord.Message) -> None:
+        self.interaction = interaction
+        self.message = message
+        self.started = time.monotonic()
+
+    async def edit(self, content: str) -> None:
+        channel = self.interaction.channel
+        if time.monotonic() - self.started < TOKEN_LIFETIME or channel is None or \
+                not hasattr(channel, "get_partial_message"):
+            await self.message.edit(content=content, allowed_mentions=NONE)
+        else:
+            await channel.get_partial_message(self.message.id).edit(
+                content=content, allowed_mentions=NONE)
 
 
 class Moderation(commands.Cog):
@@ -62,7 +82,7 @@ class Moderation(commands.Cog):
                 ephemeral=True, allowed_mentions=NONE)
             return
         await interaction.response.send_message("Reindex starting…", allowed_mentions=NONE)
-        status = await interaction.original_response()
+        status = _Status(interaction, await interaction.original_response())
         await self._audit(interaction, "reindex", "full" if full else "incremental")
         task = asyncio.create_task(self.bot.reindex(full, str(interaction.user)))
         while not task.done():
@@ -71,16 +91,16 @@ class Moderation(commands.Cog):
             if state is not None and state.progress is not None and not task.done():
                 p = state.progress
                 with contextlib.suppress(discord.HTTPException):
-                    await status.edit(content=(
+                    await status.edit(
                         f"Reindexing… {p.articles_scanned}/{p.articles_total} articles scanned, "
                         f"{p.passages_embedded}/{p.passages_to_embed} passages embedded, "
-                        f"{_ago(p.elapsed)} elapsed"), allowed_mentions=NONE)
+                        f"{_ago(p.elapsed)} elapsed")
         try:
             stats = task.result()
         except Exception as exc:  # any failure: report it; the old index keeps serving
             reason = str(exc) if isinstance(exc, NewsdeskError) else exc.__class__.__name__
-            await status.edit(content=clip(f"Reindex failed: {reason}. The previous index keeps "
-                                           "answering.", 2000), allowed_mentions=NONE)
+            await status.edit(clip(f"Reindex failed: {reason}. The previous index keeps "
+                                   "answering.", 2000))
             return
         if stats.changed:
             text = (f"Reindex done in {stats.seconds:.1f} s: index {stats.version}, "
@@ -89,7 +109,7 @@ class Moderation(commands.Cog):
                     f"removed).")
         else:
             text = f"Nothing changed: index {stats.version} is up to date."
-        await status.edit(content=text, allowed_mentions=NONE)
+        await status.edit(text)
 
     # -- /sources -------------------------------------------------------------
     sources = app_commands.Group(
