@@ -14,6 +14,7 @@ from discord_fixtures import ARTICLES, write_articles
 
 from bot.desk import Desk
 from bot.discord_bot import NewsdeskBot
+from bot.limits import AnswerSlots
 
 QUOTE = re.compile(r"“(.*?)”", re.S)
 
@@ -153,6 +154,35 @@ async def test_a_long_reindex_edits_its_status_past_the_token_lifetime(
     done = await mod.slash(channel, "reindex")
     status = [m for m in channel.history() if m.id == done.response.id]
     assert status and "Reindex done" in status[0].content
+
+
+async def test_answers_beyond_the_cap_wait_their_turn(env: simcord.Env,
+                                                     news_desk: Desk) -> None:
+    bot: NewsdeskBot = env.bot
+    bot.slots = AnswerSlots(1)
+    entered, release = threading.Event(), threading.Event()
+    real = news_desk.embedder.queries
+    computing: list[str] = []
+
+    def gated(texts):
+        computing.append(texts[0])
+        entered.set()
+        assert release.wait(60)
+        return real(texts)
+
+    news_desk.embedder.queries = gated
+    try:
+        first = asyncio.create_task(bot.answer("what did Taiwan do about DeepSeek?"))
+        assert await asyncio.to_thread(entered.wait, 30)
+        second = asyncio.create_task(bot.answer("what did Korea do about DeepSeek"))
+        await asyncio.sleep(0.3)
+        assert bot.slots.waiting == 1 and len(computing) == 1  # queued, not computing
+        release.set()
+        a, b = await asyncio.gather(first, second)
+    finally:
+        news_desk.embedder.queries = real
+    assert len(computing) == 2 and bot.slots.waiting == 0
+    assert a.citations and b.citations
 
 
 async def test_guild_settings_are_isolated(env: simcord.Env) -> None:
