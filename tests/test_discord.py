@@ -57,6 +57,13 @@ def edit_article(desk: Desk, aid: str, text: str) -> None:
     write_articles(desk.settings.sources_root / "news", {aid: (lang, title, date, text)})
 
 
+def last_reply(result: simcord.InteractionResult) -> discord.Message:
+    """After a defer, the first follow-up replaces the "thinking…" response."""
+    message = result.followups[-1] if result.followups else result.response
+    assert message is not None
+    return message
+
+
 def last_answer(result: simcord.InteractionResult) -> discord.Embed:
     message = result.followups[-1] if result.followups else result.response
     assert message is not None and message.embeds
@@ -107,6 +114,64 @@ async def test_mode_all_answers_questions_without_a_mention(env: simcord.Env) ->
     [reply] = bot_answers(env, channel)
     assert reply.author.id == env.bot.user.id
     assert "[1] Der AI Act" in reply.embeds[0].fields[0].name
+
+
+async def test_admins_switch_mode_and_remove_channels(env: simcord.Env) -> None:
+    _guild, channel, _, alice, admin = setup_guild(env)
+    await admin.slash(channel, "config cooldown", seconds=0)
+    await admin.slash(channel, "config channels add", channel=channel)  # mode mention
+    await alice.send(channel, "When did the AI Act enter into force?")
+    assert not bot_answers(env, channel)  # no mention, mode mention: left alone
+    await admin.slash(channel, "config mode", channel=channel, mode="all")
+    await alice.send(channel, "When did the AI Act enter into force?")
+    assert len(bot_answers(env, channel)) == 1
+    listed = await admin.slash(channel, "config channels list")
+    assert f"<#{channel.id}> — all" in listed.response.content
+    await admin.slash(channel, "config channels remove", channel=channel)
+    await alice.send(channel, f"<@{env.bot.user.id}> When did the AI Act enter into force?")
+    assert len(bot_answers(env, channel)) == 1  # disabled: even a mention is ignored
+    listed = await admin.slash(channel, "config channels list")
+    assert "only answers `/ask`" in listed.response.content
+
+
+async def test_moderators_manage_sources_and_read_stats(env: simcord.Env,
+                                                        news_desk: Desk) -> None:
+    guild, channel, _, alice, _admin = setup_guild(env)
+    mod = guild.add_member(env.create_user("mo"), roles=[guild.create_role(
+        "mods", permissions=discord.Permissions(manage_messages=True))])
+    listed = (await mod.slash(channel, "sources list")).response.content
+    assert "folder" in listed and "news" in listed
+
+    write_articles(news_desk.settings.sources_root / "extra", {"jp-sakana": (
+        "en", "Sakana AI raises funds led by Nvidia", "2024-09-04",
+        "Tokyo start-up Sakana AI said on Wednesday it had raised about 30 billion yen in a "
+        "funding round led by Nvidia and three large Japanese banks.")})
+    before = news_desk.store.current_name()
+    added = await mod.slash(channel, "sources add", location="extra")
+    assert "Added folder source" in last_reply(added).content
+    assert "1 articles read" in last_reply(added).content
+    for _ in range(600):  # the bot reindexes in the background
+        if news_desk.store.current_name() != before and env.bot.reindexing is None:
+            break
+        await asyncio.sleep(0.1)
+    answer = await alice.slash(channel, "ask", question="Who led Sakana AI's funding round?")
+    assert "Sakana" in last_answer(answer).fields[0].name
+
+    outside = await mod.slash(channel, "sources add", location="/etc")
+    assert last_reply(outside).ephemeral
+    assert len(news_desk.registry.all()) == 2  # refused, nothing registered
+
+    stats = (await mod.slash(channel, "stats")).response.content
+    articles = len(list(news_desk.catalogue.articles()))
+    assert f"Articles: {articles}" in stats and "Questions today: 1" in stats
+
+    [extra] = [s for s in news_desk.registry.all() if s.location.endswith("extra")]
+    removed = await mod.slash(channel, "sources remove", source_id=extra.id)
+    assert "Removed" in removed.response.content and "1 articles" in removed.response.content
+    fetched = await mod.slash(channel, "sources fetch")
+    assert last_reply(fetched).content.startswith("Fetched")
+    audit = (await mod.slash(channel, "audit")).response.content
+    assert "sources add" in audit and "sources remove" in audit and "sources fetch" in audit
 
 
 async def test_plain_members_cannot_reindex_or_configure(env: simcord.Env) -> None:
