@@ -11,7 +11,7 @@ from index.settings import IndexSettings
 
 class BotSettings(IndexSettings):
     min_score: float = Field(
-        0.829, description="a passage must score at least this to be cited; below it we "
+        0.821, description="a passage must score at least this to be cited; below it we "
         "abstain (calibrated with `newsdesk eval eval/sample_questions.jsonl --sweep`)"
     )
     max_sources: int = Field(3, description="at most this many sources per answer")
