@@ -67,6 +67,8 @@ class StoredWeb(BaseModel):
     etag: str | None
     last_modified: str | None
     duplicate_of: str | None
+
+
 _COLUMNS = "id, title, source, url, published, language, text, origin, summary_only"
 
 

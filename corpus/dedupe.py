@@ -47,11 +47,6 @@ def signature(text: str) -> bytes:
     return mixed.min(axis=1).astype(np.uint64).tobytes()
 
 
-def similarity(a: bytes, b: bytes) -> float:
-    x, y = np.frombuffer(a, np.uint64), np.frombuffer(b, np.uint64)
-    return float(np.mean(x == y)) if len(x) == len(y) and len(x) else 0.0
-
-
 def best_match(candidate: bytes, stored: dict[str, bytes]) -> tuple[str, float] | None:
     """The stored article most similar to `candidate`, if it clears THRESHOLD."""
     if not stored:

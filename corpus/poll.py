@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pydantic import BaseModel, Field
 
 from corpus.canonical import canonical_url
-from corpus.catalogue import Catalogue, Change, WebMeta
+from corpus.catalogue import Catalogue, Change, StoredWeb, WebMeta
 from corpus.errors import LoadError, NewsdeskError
 from corpus.fetcher import Fetched, Fetcher
 from corpus.ids import id_from_url
@@ -60,6 +60,12 @@ def _store(catalogue: Catalogue, article: Article, source_id: str, web: WebMeta,
     return change
 
 
+def _get_page(fetcher: Fetcher, url: str, state: StoredWeb | None) -> Fetched:
+    """An article page, asked for only if it changed since the validators stored with it."""
+    return fetcher.get(url, robots=True, etag=state.etag if state else None,
+                       last_modified=state.last_modified if state else None)
+
+
 def _summary_article(item: FeedItem, article_id: str, feed_title: str, reason: str) -> Article:
     if len(item.summary) < MIN_SUMMARY_CHARS:
         raise LoadError(item.url, f"{reason}, and the feed gives no usable summary")
@@ -85,8 +91,7 @@ def _fetch_feed(source: Source, fetcher: Fetcher, catalogue: Catalogue, registry
             continue
         web = WebMeta(entry_key=item.key)
         try:
-            page = fetcher.get(item.url, robots=True, etag=state.etag if state else None,
-                               last_modified=state.last_modified if state else None)
+            page = _get_page(fetcher, item.url, state)
             if page.not_modified and state is not None:
                 catalogue.update_web(article_id, web)
                 outcome.unchanged += 1
@@ -114,8 +119,7 @@ def _fetch_page(source: Source, fetcher: Fetcher, catalogue: Catalogue, registry
     url = canonical_url(source.location)
     article_id = id_from_url(url)
     state = catalogue.web_state(article_id)
-    page = fetcher.get(source.location, robots=True, etag=state.etag if state else None,
-                       last_modified=state.last_modified if state else None)
+    page = _get_page(fetcher, source.location, state)
     outcome.items = 1
     if page.not_modified and state is not None:
         outcome.status = "not modified"

@@ -111,9 +111,6 @@ class IndexVersion:
             for lang, rows in by_language.items()
         }
         self.row_language = [articles[p.article_id].language for p in passages]
-        self.article_rows: dict[str, list[int]] = {}
-        for row, p in enumerate(passages):
-            self.article_rows.setdefault(p.article_id, []).append(row)
 
     @cached_property
     def lexical(self) -> Lexical:
