@@ -46,6 +46,12 @@ def setup_guild(env: simcord.Env, name: str = "AI news"):
     return guild, channel, quiet, alice, admin
 
 
+def add_moderator(env: simcord.Env, guild):
+    """A member whose role grants Manage Messages: a moderator without any configuration."""
+    return guild.add_member(env.create_user("mo"), roles=[guild.create_role(
+        "mods", permissions=discord.Permissions(manage_messages=True))])
+
+
 def bot_answers(env: simcord.Env, channel) -> list[discord.Message]:
     """The bot's answer messages (not the "thread started" notices), oldest first."""
     return [m for m in channel.history() if m.author.id == env.bot.user.id and m.embeds]
@@ -137,8 +143,7 @@ async def test_admins_switch_mode_and_remove_channels(env: simcord.Env) -> None:
 async def test_moderators_manage_sources_and_read_stats(env: simcord.Env,
                                                         news_desk: Desk) -> None:
     guild, channel, _, alice, _admin = setup_guild(env)
-    mod = guild.add_member(env.create_user("mo"), roles=[guild.create_role(
-        "mods", permissions=discord.Permissions(manage_messages=True))])
+    mod = add_moderator(env, guild)
     listed = (await mod.slash(channel, "sources list")).response.content
     assert "folder" in listed and "news" in listed
 
@@ -212,8 +217,7 @@ async def test_a_long_reindex_edits_its_status_past_the_token_lifetime(
     from bot.cogs import moderation
 
     guild, channel, _, _alice, _admin = setup_guild(env)
-    mod = guild.add_member(env.create_user("mo"), roles=[guild.create_role(
-        "mods", permissions=discord.Permissions(manage_messages=True))])
+    mod = add_moderator(env, guild)
     monkeypatch.setattr(moderation, "TOKEN_LIFETIME", 0.0)
     edit_article(news_desk, "tw-deepseek", ARTICLES["tw-deepseek"][3] + " Hospitals too.")
     done = await mod.slash(channel, "reindex")
@@ -341,8 +345,7 @@ async def test_reindex_runs_off_the_loop_while_answers_keep_coming(
 ) -> None:
     guild, channel, _, alice, admin = setup_guild(env)
     await admin.slash(channel, "config cooldown", seconds=0)
-    mod = guild.add_member(env.create_user("mo"), roles=[guild.create_role(
-        "mods", permissions=discord.Permissions(manage_messages=True))])
+    mod = add_moderator(env, guild)
     old = news_desk.store.current_name()
     edit_article(news_desk, "tw-deepseek", "Taiwan's Ministry of Digital Affairs now also bars "
                  "public schools from using DeepSeek on their networks.")
@@ -381,8 +384,7 @@ async def test_a_failed_reindex_reports_and_the_old_index_keeps_serving(
     env: simcord.Env, news_desk: Desk
 ) -> None:
     guild, channel, _, alice, _admin = setup_guild(env)
-    mod = guild.add_member(env.create_user("mo"), roles=[guild.create_role(
-        "mods", permissions=discord.Permissions(manage_messages=True))])
+    mod = add_moderator(env, guild)
     old = news_desk.store.current_name()
     edit_article(news_desk, "eu-aiact", "Der AI Act gilt seit August 2024 in der ganzen Union.")
     real = news_desk.embedder.passages
