@@ -8,8 +8,9 @@ holds by construction. No Discord imports: every face renders an Answer.
 from __future__ import annotations
 
 from datetime import date
+from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from corpus.errors import NewsdeskError
 from corpus.models import Span
@@ -40,6 +41,18 @@ class Citation(BaseModel):
     highlight_start: int  # the sentence the answer relies on, inside [start, end)
     highlight_end: int
     score: float
+    summary_only: bool = Field(False, description="the article is a feed's summary, not the page")
+
+    @property
+    def highlight(self) -> str:
+        return self.excerpt[self.highlight_start - self.start:self.highlight_end - self.start]
+
+
+class Statement(BaseModel):
+    """One sentence of the answer and the citations that support it."""
+
+    text: str
+    citations: list[int]
 
 
 class Answer(BaseModel):
@@ -47,6 +60,15 @@ class Answer(BaseModel):
     text: str
     citations: list[Citation]
     abstained: bool
+    statements: list[Statement] = Field(default_factory=list)
+    mode: Literal["extractive", "generated"] = Field(
+        "extractive", description="extractive: verbatim sentences; generated: written by an LLM "
+        "and checked against the passages it cites")
+
+    @property
+    def lead(self) -> str:
+        """What a member reads first: the first statement."""
+        return self.statements[0].text if self.statements else ""
 
 
 def validate_question(raw: str, max_chars: int) -> str:
@@ -96,6 +118,7 @@ def _citation(n: int, hit: Hit, neighbour: Hit | None) -> tuple[Citation, str]:
         n=n, article_id=a.id, title=a.title, source=a.source, url=a.url,
         published=a.published, language=a.language, excerpt=text[start:end], start=start,
         end=end, highlight_start=sentence.start, highlight_end=sentence.end, score=hit.rank_score,
+        summary_only=a.summary_only,
     )
     return citation, text[sentence.start:sentence.end]
 
@@ -134,5 +157,8 @@ def compose(question: str, hits: list[Hit], min_score: float, max_sources: int =
         seen_articles.add(hit.article.id)
         citations.append(citation)
         parts.append(sentence)
+    statements = [Statement(text=s, citations=[c.n])
+                  for s, c in zip(parts, citations, strict=True)]
     text = " ".join(f"{s} [{c.n}]" for s, c in zip(parts, citations, strict=True))
-    return Answer(question=question, text=text, citations=citations, abstained=False)
+    return Answer(question=question, text=text, citations=citations, abstained=False,
+                  statements=statements)

@@ -178,14 +178,15 @@ def cmd_eval(args: argparse.Namespace) -> int:
                           "by_type": {k: v.model_dump() for k, v in
                                       ev.breakdown(outcomes, "type").items()}}))
         return 0
-    columns = ["n", "R@1", "R@5", "MRR", "cited first", "keyword", "declined (ans.)",
-               "unans.", "declined (unans.)"]
+    columns = ["n", "R@1", "R@5", "MRR", "cited first", "keyword", "in lead", "in highlight",
+               "off-topic", "declined (ans.)", "unans.", "declined (unans.)"]
     table = Table(*(["group", *columns]), title=f"{path.name} (min_score "
                   f"{desk.settings.min_score})")
 
     def row(name: str, f: ev.Figures) -> None:
-        cells = [f.n, f.r1, f.r5, f.mrr, f.cited_first, f.keyword_in_excerpt,
-                 f.wrongly_declined, f.unanswerable, f.declined_unanswerable]
+        cells = [f.n, f.r1, f.r5, f.mrr, f.cited_first, f.keyword_in_excerpt, f.answer_in_lead,
+                 f.answer_in_highlight, f.off_topic, f.wrongly_declined, f.unanswerable,
+                 f.declined_unanswerable]
         table.add_row(name, *("-" if c is None else str(c) for c in cells))
 
     row("all", overall)
@@ -196,7 +197,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
                 row(f"{key}={name}", f)
     from rich.console import Console
 
-    Console(width=160).print(table)
+    Console(width=200).print(table)
     if args.sweep:
         print("\nthreshold  declined(answerable)  declined(unanswerable)")
         for t, wrong, right in ev.sweep(outcomes):

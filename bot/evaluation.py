@@ -45,6 +45,8 @@ class Outcome(BaseModel):
     cited: list[str]
     excerpts: list[str]
     abstained: bool
+    lead: str = ""  # the answer's first statement: what a member reads first
+    highlight: str = ""  # the highlighted sentence of citation [1]
 
 
 class Figures(BaseModel):
@@ -55,6 +57,9 @@ class Figures(BaseModel):
     mrr: float | None = None
     cited_first: float | None = None
     keyword_in_excerpt: float | None = None
+    answer_in_lead: float | None = None
+    answer_in_highlight: float | None = None
+    off_topic: float | None = None
     wrongly_declined: float | None = None
     unanswerable: int = 0
     declined_unanswerable: float | None = None
@@ -62,6 +67,16 @@ class Figures(BaseModel):
 
 def _ratio(hits: int, total: int) -> float | None:
     return round(hits / total, 3) if total else None
+
+
+def _norm(text: str) -> str:
+    """Keywords match across spacing and case: "10 000", "10\u202f000" and "10 000" are one."""
+    return " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").split()).casefold()
+
+
+def _holds_keyword(o: Outcome, texts: Iterable[str]) -> bool:
+    keys = [_norm(k) for k in o.question.answer_keywords]
+    return not o.abstained and any(k in _norm(t) for k in keys for t in texts)
 
 
 def figures(outcomes: list[Outcome]) -> Figures:
@@ -74,8 +89,8 @@ def figures(outcomes: list[Outcome]) -> Figures:
 
     ranks = [rank(o) for o in answerable]
     with_kw = [o for o in answerable if o.question.answer_keywords]
-    kw_hits = sum(1 for o in with_kw if not o.abstained and any(
-        k in e for k in o.question.answer_keywords for e in o.excerpts))
+    answered = [o for o in answerable if not o.abstained and o.cited]
+    cited = [(a, o) for o in answered for a in o.cited]
     return Figures(
         n=len(outcomes), answerable=len(answerable),
         r1=_ratio(sum(1 for r in ranks if r == 0), len(answerable)),
@@ -84,7 +99,12 @@ def figures(outcomes: list[Outcome]) -> Figures:
         if answerable else None,
         cited_first=_ratio(sum(1 for o in answerable
                                if o.cited and o.cited[0] in o.question.gold), len(answerable)),
-        keyword_in_excerpt=_ratio(kw_hits, len(with_kw)),
+        keyword_in_excerpt=_ratio(sum(_holds_keyword(o, o.excerpts) for o in with_kw),
+                                  len(with_kw)),
+        answer_in_lead=_ratio(sum(_holds_keyword(o, [o.lead]) for o in with_kw), len(with_kw)),
+        answer_in_highlight=_ratio(sum(_holds_keyword(o, [o.highlight]) for o in with_kw),
+                                   len(with_kw)),
+        off_topic=_ratio(sum(1 for a, o in cited if a not in o.question.gold), len(cited)),
         wrongly_declined=_ratio(sum(1 for o in answerable if o.abstained), len(answerable)),
         unanswerable=len(unanswerable),
         declined_unanswerable=_ratio(sum(1 for o in unanswerable if o.abstained),
@@ -194,7 +214,9 @@ def _outcome(q: Question, answer: Answer, hits: list[Hit]) -> Outcome:
     ranked = list(dict.fromkeys(h.article.id for h in hits))
     return Outcome(question=q, ranked=ranked, top_score=max((h.score for h in hits), default=0.0),
                    cited=[c.article_id for c in answer.citations],
-                   excerpts=[c.excerpt for c in answer.citations], abstained=answer.abstained)
+                   excerpts=[c.excerpt for c in answer.citations], abstained=answer.abstained,
+                   lead=answer.lead,
+                   highlight=answer.citations[0].highlight if answer.citations else "")
 
 
 def breakdown(outcomes: list[Outcome], key: str) -> dict[str, Figures]:
