@@ -7,17 +7,27 @@ holds by construction. No Discord imports: every face renders an Answer.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+import numpy as np
 from pydantic import BaseModel, Field
 
+from bot import cues
+from bot.scorer import Question, Sentence, SentenceScorer
 from corpus.errors import NewsdeskError
-from corpus.models import Span
+from corpus.models import Article, Span
 from index.retriever import Hit
 
 EXCERPT_CHARS = 600
-SENTENCE_MARGIN = 0.03  # a further source joins the answer only if nearly as relevant
+EXTRA_MARGIN = 0.03  # a further source joins the answer only if nearly as relevant
+LEAD_POOL = 3  # the lead is the first of this many articles that speaks of what is asked
+# what a further source's answering sentence must hold, by what the question asks for
+_WANTED: dict[cues.Want, tuple[str, ...]] = {
+    cues.Want.WHO: ("new_name",), cues.Want.WHEN: ("date",),
+    cues.Want.HOW_MANY: ("number",), cues.Want.HOW_MUCH: ("amount", "number"),
+}
 ABSTAIN_TEXT = (
     "I don't know: nothing in the news I have indexed answers that closely enough."
 )
@@ -40,7 +50,8 @@ class Citation(BaseModel):
     end: int
     highlight_start: int  # the sentence the answer relies on, inside [start, end)
     highlight_end: int
-    score: float
+    score: float  # the rank score: what the order follows
+    relevance: float = 0.0  # what the abstention bar compares, alike in every language
     summary_only: bool = Field(False, description="the article is a feed's summary, not the page")
 
     @property
@@ -97,68 +108,139 @@ def _window(spans: list[Span], best: int) -> tuple[int, int]:
             return spans[lo].start, spans[hi].end
 
 
-def _citation(n: int, hit: Hit, neighbour: Hit | None) -> tuple[Citation, str]:
-    """The excerpt grows around the best sentence; an adjacent passage of the same
-    article that also ranked may lend its sentences, so "what did X do" gets the
-    lead and the paragraph that says it."""
-    spans = list(hit.passage.sentences)
-    scores = list(hit.sentence_scores)
-    if neighbour is not None:
-        before = neighbour.passage.ordinal < hit.passage.ordinal
-        spans = [*neighbour.passage.sentences, *spans] if before else \
-            [*spans, *neighbour.passage.sentences]
-        scores = [*neighbour.sentence_scores, *scores] if before else \
-            [*scores, *neighbour.sentence_scores]
-    best = max(range(len(scores)), key=scores.__getitem__) if scores else 0
-    start, end = _window(spans, best)
-    sentence = spans[best]
+def supported(question: Question, names: dict[str, str], article: Article) -> bool:
+    """Does the article speak of what the question names? "When will GPT-5 be released?"
+    is not answered by an article about GPT-4, however close their vectors are.
+
+    Versions and numbers must appear in any script; in Latin-script articles, names
+    spelled alike everywhere (CamelCase, acronyms) must appear, and at least half of
+    the plain ones (which a translation may change: "Korea" is "Corée")."""
+    text = f"{article.title}\n{article.text}"
+    folded, words = cues.fold(text), cues.tokens(text)
+    in_text = cues.digits(text)
+    for number in question.digits:
+        if any(number in cues.digits(name) for name in names):
+            continue  # part of a name: "GPT-5"
+        if cues.is_year(number):
+            # news rarely repeats the year it was published in
+            year = int(number)
+            if number not in in_text and not (
+                    article.published and abs(article.published.year - year) <= 1):
+                return False
+        elif cues.is_specific(number) and number not in in_text:
+            return False
+    for name, kind in names.items():
+        if kind == "version" and not cues.found(name, words, folded):
+            return False
+    if not cues.is_latin(article.text):
+        return True
+    if any(kind == "distinct" and not cues.found(name, words, folded)
+           for name, kind in names.items()):
+        return False
+    plain = [name for name, kind in names.items() if kind == "plain"]
+    hits = sum(1 for name in plain if cues.found(name, words, folded))
+    return 2 * hits >= len(plain)
+
+
+def _sentences(hit: Hit, question: Question, language: str) -> tuple[list[Span], list[Sentence]]:
+    """Every scored sentence of the hit's article (or of its passage, when the retriever
+    scored only the leading articles')."""
     text = hit.article.text
-    a = hit.article
-    citation = Citation(
+    same = bool(language) and language == hit.article.language
+    if hit.article_sentences:
+        spans = [Span(start=x.start, end=x.end) for x in hit.article_sentences]
+        sentences = [Sentence(text=text[x.start:x.end], score=x.score,
+                              passage_score=x.passage_score, position=i, same_language=same,
+                              centrality=x.centrality)
+                     for i, x in enumerate(hit.article_sentences)]
+        return spans, sentences
+    spans = list(hit.passage.sentences)
+    sentences = [Sentence(text=text[x.start:x.end], score=score, passage_score=hit.score,
+                          position=i + hit.passage.ordinal, same_language=same)
+                 for i, (x, score) in enumerate(zip(spans, hit.sentence_scores, strict=True))]
+    return spans, sentences
+
+
+@dataclass
+class _Choice:
+    """An article that may be cited, with the sentence of it that answers best."""
+
+    hit: Hit
+    spans: list[Span]
+    sentences: list[Sentence]
+    best: int
+    logit: float
+
+    @property
+    def sentence(self) -> Sentence:
+        return self.sentences[self.best]
+
+
+def _choose(hit: Hit, question: Question, scorer: SentenceScorer) -> _Choice:
+    spans, sentences = _sentences(hit, question, question.language)
+    logits = scorer.logits(question, sentences)
+    best = int(np.argmax(logits))
+    return _Choice(hit, spans, sentences, best, float(logits[best]))
+
+
+def _citation(n: int, choice: _Choice) -> Citation:
+    """The excerpt grows around the answering sentence, in whole sentences."""
+    start, end = _window(choice.spans, choice.best)
+    sentence = choice.spans[choice.best]
+    a = choice.hit.article
+    return Citation(
         n=n, article_id=a.id, title=a.title, source=a.source, url=a.url,
-        published=a.published, language=a.language, excerpt=text[start:end], start=start,
-        end=end, highlight_start=sentence.start, highlight_end=sentence.end, score=hit.rank_score,
+        published=a.published, language=a.language, excerpt=a.text[start:end], start=start,
+        end=end, highlight_start=sentence.start, highlight_end=sentence.end,
+        score=choice.hit.rank_score, relevance=choice.hit.relevance,
         summary_only=a.summary_only,
     )
-    return citation, text[sentence.start:sentence.end]
 
 
-def _neighbour(hit: Hit, relevant: list[Hit]) -> Hit | None:
-    for other in relevant:
-        if other.article.id == hit.article.id and \
-                abs(other.passage.ordinal - hit.passage.ordinal) == 1:
-            return other
-    return None
+def _joins(choice: _Choice, lead: _Choice, question: Question) -> bool:
+    """A further source joins only if it also answers: nearly as relevant as the lead, and
+    its own answering sentence holds what the question asks for."""
+    if choice.hit.relevance < lead.hit.relevance - EXTRA_MARGIN:
+        return False
+    wanted = _WANTED.get(question.want)
+    return wanted is None or any(choice.sentence.content.get(k) for k in wanted)
 
 
-def compose(question: str, hits: list[Hit], min_score: float, max_sources: int = 3) -> Answer:
-    """Best supporting sentence of each source that clears the bar, numbered best first."""
-    relevant = [h for h in hits if h.score >= min_score]  # keeps the retriever's order
-    if not relevant:
-        return Answer(question=question, text=ABSTAIN_TEXT, citations=[], abstained=True)
-    top = relevant[0].rank_score
-    citations: list[Citation] = []
-    parts: list[str] = []
-    seen_articles: set[str] = set()
-    covered: set[int] = set()
-    for hit in relevant:
-        if len(citations) == max_sources:
+def abstain(question: str) -> Answer:
+    return Answer(question=question, text=ABSTAIN_TEXT, citations=[], abstained=True)
+
+
+def compose(question: str, hits: list[Hit], min_relevance: float, max_citations: int = 3,
+            language: str = "", scorer: SentenceScorer | None = None) -> Answer:
+    """The answering sentence of the best supported article first, then those of further
+    articles that answer too; abstains when none is relevant and supported."""
+    scorer = scorer or SentenceScorer.load()
+    q = Question.read(question, language)
+    names = cues.question_names(question, language)
+    relevant = [h for h in hits if h.relevance >= min_relevance]  # keeps the retriever's order
+    articles: list[Hit] = []
+    for h in relevant:
+        if h.article.id not in {a.article.id for a in articles}:
+            articles.append(h)
+    lead_hit = next((h for h in articles[:LEAD_POOL] if supported(q, names, h.article)), None)
+    if lead_hit is None:
+        return abstain(question)
+    lead = _choose(lead_hit, q, scorer)
+    chosen = [lead]
+    covered = {lead_hit.aspect}
+    for hit in articles:
+        if len(chosen) == max_citations:
             break
+        if hit is lead_hit or not supported(q, names, hit.article):
+            continue
+        choice = _choose(hit, q, scorer)
         new_side = hit.aspect is not None and hit.aspect not in covered
-        if hit.rank_score < top - SENTENCE_MARGIN and not new_side:
-            continue  # weaker sources only join to answer another side of a comparison
-        if hit.article.id in seen_articles:
-            continue
-        if hit.aspect is not None:
+        if new_side or _joins(choice, lead, q):
             covered.add(hit.aspect)
-        citation, sentence = _citation(len(citations) + 1, hit, _neighbour(hit, relevant))
-        if sentence in parts:
-            continue
-        seen_articles.add(hit.article.id)
-        citations.append(citation)
-        parts.append(sentence)
-    statements = [Statement(text=s, citations=[c.n])
-                  for s, c in zip(parts, citations, strict=True)]
-    text = " ".join(f"{s} [{c.n}]" for s, c in zip(parts, citations, strict=True))
+            chosen.append(choice)
+    citations = [_citation(n, c) for n, c in enumerate(chosen, 1)]
+    statements = [Statement(text=c.sentence.text, citations=[cit.n])
+                  for c, cit in zip(chosen, citations, strict=True)]
+    text = " ".join(f"{st.text} [{st.citations[0]}]" for st in statements)
     return Answer(question=question, text=text, citations=citations, abstained=False,
                   statements=statements)

@@ -162,8 +162,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
         _ready(desk)
         urls = {a.url: a.id for a in desk.catalogue.articles() if a.url}
         questions = ev.read_jsonl(path, urls)
-    if args.min_score is not None:
-        desk.settings.min_score = args.min_score
+    if args.min_relevance is not None:
+        desk.settings.min_relevance = args.min_relevance
     try:
         with count_bar("asking") as progress:
             outcomes = ev.run(desk, questions, on_each=progress)
@@ -180,8 +180,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
         return 0
     columns = ["n", "R@1", "R@5", "MRR", "cited first", "keyword", "in lead", "in highlight",
                "off-topic", "declined (ans.)", "unans.", "declined (unans.)"]
-    table = Table(*(["group", *columns]), title=f"{path.name} (min_score "
-                  f"{desk.settings.min_score})")
+    table = Table(*(["group", *columns]), title=f"{path.name} (min_relevance "
+                  f"{desk.settings.min_relevance})")
 
     def row(name: str, f: ev.Figures) -> None:
         cells = [f.n, f.r1, f.r5, f.mrr, f.cited_first, f.keyword_in_excerpt, f.answer_in_lead,
@@ -203,7 +203,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         for t, wrong, right in ev.sweep(outcomes):
             print(f"{t:9.3f}  {wrong!s:>20}  {right!s:>22}")
         if overall.answerable:
-            print(f"calibrated min_score (≤ 1 in 50 answerable declined): "
+            print(f"calibrated min_relevance (≤ 1 in 50 answerable declined): "
                   f"{ev.calibrated_threshold(outcomes)}")
     return 0
 
@@ -342,7 +342,7 @@ def parser() -> argparse.ArgumentParser:
     ev.add_argument("file", help="JSONL questions about the catalogue, or a SQuAD JSON file")
     ev.add_argument("--pool", help="SQuAD: take paragraphs from these parallel languages, "
                     "paragraph i in LANGS[i %% n] (e.g. de, or ar,de,el,en)")
-    ev.add_argument("--min-score", type=float, help="override the abstention threshold")
+    ev.add_argument("--min-relevance", type=float, help="override the abstention threshold")
     ev.add_argument("--sweep", action="store_true", help="print abstention at each threshold")
     ev.add_argument("--json", action="store_true")
     ev.set_defaults(func=cmd_eval)

@@ -21,11 +21,13 @@ from corpus.catalogue import Catalogue
 from corpus.errors import NewsdeskError
 from corpus.fetcher import Fetcher
 from corpus.ingest import IngestReport, ingest_paths
+from corpus.language import question_language
 from corpus.models import Article
 from corpus.poll import SourceOutcome, detect_kind, fetch_source
 from corpus.registry import Registry, Source, SourceError
 from index.builder import BuildStats, ProgressFn, build
 from index.embedder import Embedder
+from index.language_bias import language_null
 from index.retriever import Hit, Retriever
 from index.store import IndexMissing, IndexStore
 
@@ -73,10 +75,12 @@ class Desk:
             embedder = self.embedder
             with self._lock:
                 if self._retriever is None:
+                    null = language_null(embedder, self.settings.models_dir,
+                                         self.settings.sentence_weight)
                     self._retriever = Retriever(embedder, version, self.settings.per_article,
                                                 self.settings.lexical_weight,
                                                 self.settings.sentence_weight,
-                                                self.settings.language_offset_scale)
+                                                self.settings.language_offset_scale, null)
         return self._retriever
 
     def ingest(self, paths: list[Path], progress: Callable[[str], None] | None = None,
@@ -182,15 +186,20 @@ class Desk:
         self.ingest([SAMPLE_DIR])
         return self.reindex(progress=progress)
 
-    def ask(self, question: str, k: int = 8, context: list[str] | None = None) -> Answer:
-        return self.ask_with_hits(question, k, context)[0]
+    def ask(self, question: str, k: int = 8, context: list[str] | None = None,
+            locale: str = "") -> Answer:
+        return self.ask_with_hits(question, k, context, locale)[0]
 
-    def ask_with_hits(self, question: str, k: int = 8,
-                      context: list[str] | None = None) -> tuple[Answer, list[Hit]]:
-        """`context`: earlier questions of a conversation, so "and Taiwan?" makes sense."""
+    def ask_with_hits(self, question: str, k: int = 8, context: list[str] | None = None,
+                      locale: str = "") -> tuple[Answer, list[Hit]]:
+        """`context`: earlier questions of a conversation, so "and Taiwan?" makes sense;
+        `locale`: the asker's (e.g. Discord's), a hint for the question's language."""
         question = validate_question(question, self.settings.max_question_chars)
-        hits = self.retriever().search(question, k=k, context=(context or [])[-2:])
-        answer = compose(question, hits, self.settings.min_score, self.settings.max_sources)
+        language = question_language(question, locale)
+        hits = self.retriever().search(question, k=k, context=(context or [])[-2:],
+                                       language=language)
+        answer = compose(question, hits, self.settings.min_relevance,
+                         self.settings.max_citations, language)
         return answer, hits
 
     def article(self, article_id: str) -> Article:

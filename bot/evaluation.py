@@ -112,8 +112,8 @@ def figures(outcomes: list[Outcome]) -> Figures:
     )
 
 
-def sweep(outcomes: list[Outcome], lo: float = 0.70, hi: float = 0.95,
-          step: float = 0.005) -> list[tuple[float, float | None, float | None]]:
+def sweep(outcomes: list[Outcome], lo: float = 0.0, hi: float = 0.3,
+          step: float = 0.01) -> list[tuple[float, float | None, float | None]]:
     """(threshold, answerable wrongly declined, unanswerable declined) for each threshold."""
     answerable = [o.top_score for o in outcomes if o.question.gold]
     unanswerable = [o.top_score for o in outcomes if not o.question.gold]
@@ -212,7 +212,8 @@ def run(desk: Desk, questions: Iterable[Question], k: int = 10,
 
 def _outcome(q: Question, answer: Answer, hits: list[Hit]) -> Outcome:
     ranked = list(dict.fromkeys(h.article.id for h in hits))
-    return Outcome(question=q, ranked=ranked, top_score=max((h.score for h in hits), default=0.0),
+    return Outcome(question=q, ranked=ranked,
+                   top_score=max((h.relevance for h in hits), default=0.0),
                    cited=[c.article_id for c in answer.citations],
                    excerpts=[c.excerpt for c in answer.citations], abstained=answer.abstained,
                    lead=answer.lead,

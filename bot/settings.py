@@ -10,11 +10,13 @@ from index.settings import IndexSettings
 
 
 class BotSettings(IndexSettings):
-    min_score: float = Field(
-        0.821, description="a passage must score at least this to be cited; below it we "
-        "abstain (calibrated with `newsdesk eval eval/sample_questions.jsonl --sweep`)"
+    min_relevance: float = Field(
+        0.10, description="a passage must be at least this relevant to be cited; below it we "
+        "abstain. Relevance is the rise above chance in margins of a true match, alike in "
+        "every pair of languages (calibrated with `newsdesk eval eval/sample_questions.jsonl "
+        "--sweep`)"
     )
-    max_sources: int = Field(3, description="at most this many sources per answer")
+    max_citations: int = Field(3, description="at most this many articles cited per answer")
     max_question_chars: int = 500
     sources_dir: Path | None = Field(
         None, description="folders moderators add from Discord must lie inside this one "

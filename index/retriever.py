@@ -9,11 +9,13 @@ from pydantic import BaseModel
 
 from corpus.models import Article, Passage
 from index.embedder import Embedder
+from index.language_bias import LanguageNull
 from index.store import IndexVersion
 
 CONTEXT_WEIGHT = 0.6
 RECENCY_WEIGHT = 0.03  # at most this much rank score for being the newest candidate
 RECENCY_POOL = 20
+SCORED_ARTICLES = 5  # the leading articles get every sentence scored, for the answer to pick
 _RECENT = re.compile(
     r"\b(latest|still|now|yet|anymore|any more|again|currently|current|recent|recently|"
     r"today|newest|encore|toujours|désormais|maintenant|dernière?s?|actuellement|noch|jetzt|"
@@ -48,13 +50,27 @@ def wants_recent(question: str) -> bool:
     return bool(_RECENT.search(question))
 
 
+class SentenceScore(BaseModel):
+    """One sentence of an article, scored against the question alone (not its thread)."""
+
+    passage: int  # ordinal of the passage that holds it
+    start: int
+    end: int
+    score: float  # question · sentence
+    passage_score: float  # question · its passage
+    centrality: float = 0.0  # sentence · the article's mean sentence: how generic it is
+
+
 class Hit(BaseModel):
     article: Article
     passage: Passage
-    score: float  # relevance: what the abstention threshold compares
-    rank_score: float  # relevance plus lexical evidence: what the order follows
+    score: float  # the dense score corrected for the language's bias
+    rank_score: float  # score plus lexical evidence and recency: what the order follows
+    relevance: float = 0.0  # rise above chance in margins, the same in every language pair:
+    # what the abstention threshold compares
     sentence_scores: list[float]
     aspect: int | None = None  # which side of a comparison question it answers
+    article_sentences: list[SentenceScore] = []  # every sentence, for the leading articles
 
     @property
     def text(self) -> str:
@@ -66,8 +82,9 @@ class Retriever:
 
     def __init__(self, embedder: Embedder, version: IndexVersion, per_article: int = 2,
                  lexical_weight: float = 0.0, sentence_weight: float = 0.0,
-                 offset_scale: float = 1.0) -> None:
+                 offset_scale: float = 1.0, null: LanguageNull | None = None) -> None:
         self.embedder = embedder
+        self.null = null
         self.version = version
         self.per_article = per_article
         self.lexical_weight = lexical_weight
@@ -78,12 +95,14 @@ class Retriever:
         self.version = version  # one reference assignment: readers see old or new, never half
 
     def search(self, question: str, k: int = 5, per_language: int = 40,
-               context: list[str] | None = None) -> list[Hit]:
-        """Ranked hits; a comparison question gets the best hits for each side first."""
+               context: list[str] | None = None, language: str = "") -> list[Hit]:
+        """Ranked hits; a comparison question gets the best hits for each side first.
+
+        `language`: the question's, for language-fair relevance."""
         parts = comparison_parts(question)
         if not parts:
-            return self._search(question, k, per_language, context)
-        sides = [self._search(p, k, per_language, context) for p in parts]
+            return self._search(question, k, per_language, context, language)
+        sides = [self._search(p, k, per_language, context, language) for p in parts]
         merged: list[Hit] = []
         seen: set[tuple[str, int]] = set()
         for rank in range(k):
@@ -97,11 +116,11 @@ class Retriever:
         return merged[:k]
 
     def _search(self, question: str, k: int, per_language: int,
-                context: list[str] | None) -> list[Hit]:
+                context: list[str] | None, language: str = "") -> list[Hit]:
         """`context`: earlier questions of the conversation; they steer, the question leads."""
         version = self.version
         vectors = self.embedder.queries([question, *(context or [])])
-        query = vectors[0]
+        alone = query = vectors[0]
         if len(vectors) > 1:
             query = query + CONTEXT_WEIGHT * vectors[1:].mean(axis=0)
             query = query / np.linalg.norm(query)
@@ -110,31 +129,62 @@ class Retriever:
                                     self.sentence_weight, self.offset_scale)
         if wants_recent(question):
             candidates = self._newest_first(version, candidates)
+        nulls = self.null.nulls(query) if self.null is not None else {}
         per_article: dict[str, int] = {}
         hits: list[Hit] = []
-        for row, rank_score, score in candidates:
+        for row, rank_score, score, raw in candidates:
             p = version.passages[row]
             if per_article.get(p.article_id, 0) >= self.per_article:
                 continue
-            per_article[p.article_id] = per_article.get(p.article_id, 0) + 1
+            article = version.articles[p.article_id]
+            relevance = self.null.relevance(raw, nulls, language, article.language) \
+                if self.null is not None else score
             sentence_scores = (version.sentences_of(row) @ query).tolist()
-            hits.append(Hit(article=version.articles[p.article_id], passage=p, score=score,
-                            rank_score=rank_score, sentence_scores=sentence_scores))
+            scored = self._article_sentences(version, p.article_id, alone) \
+                if not per_article.get(p.article_id) and len(per_article) < SCORED_ARTICLES \
+                else []
+            per_article[p.article_id] = per_article.get(p.article_id, 0) + 1
+            hits.append(Hit(article=article, passage=p, score=score, rank_score=rank_score,
+                            relevance=relevance, sentence_scores=sentence_scores,
+                            article_sentences=scored))
             if len(hits) == k:
                 break
         return hits
 
     @staticmethod
+    def _article_sentences(version: IndexVersion, article_id: str,
+                           query: np.ndarray) -> list[SentenceScore]:
+        rows = version.rows_of(article_id)
+        if not rows:
+            return []
+        vectors = np.vstack([version.sentences_of(row) for row in rows])
+        centroid = vectors.mean(axis=0)
+        centrality = vectors @ (centroid / (np.linalg.norm(centroid) or 1.0))
+        scores = vectors @ query
+        out: list[SentenceScore] = []
+        for row in rows:
+            passage = version.passages[row]
+            passage_score = float(version.vectors[row] @ query)
+            for s in passage.sentences:
+                i = len(out)
+                out.append(SentenceScore(passage=passage.ordinal, start=s.start, end=s.end,
+                                         score=float(scores[i]), passage_score=passage_score,
+                                         centrality=float(centrality[i])))
+        return out
+
+    @staticmethod
     def _newest_first(version: IndexVersion,
-                      candidates: list[tuple[int, float, float]]) -> list[tuple[int, float, float]]:
+                      candidates: list[tuple[int, float, float, float]]
+                      ) -> list[tuple[int, float, float, float]]:
         """Among the leading candidates, add up to RECENCY_WEIGHT for a later date."""
         pool = candidates[:RECENCY_POOL]
-        days = [version.articles[version.passages[row].article_id].published for row, _, _ in pool]
+        days = [version.articles[version.passages[row].article_id].published
+                for row, *_ in pool]
         known = [d.toordinal() for d in days if d is not None]
         if len(set(known)) < 2:
             return candidates
         lo, hi = min(known), max(known)
         boosted = [(row, rank + (RECENCY_WEIGHT * (d.toordinal() - lo) / (hi - lo) if d else 0.0),
-                    score) for (row, rank, score), d in zip(pool, days, strict=True)]
+                    score, raw) for (row, rank, score, raw), d in zip(pool, days, strict=True)]
         boosted.sort(key=lambda x: -x[1])
         return boosted + candidates[RECENCY_POOL:]

@@ -121,22 +121,35 @@ class IndexVersion:
     def name(self) -> str:
         return self.manifest.version
 
+    @cached_property
+    def _article_rows(self) -> dict[str, list[int]]:
+        rows: dict[str, list[int]] = {}
+        for row, p in enumerate(self.passages):
+            rows.setdefault(p.article_id, []).append(row)
+        return rows
+
+    def rows_of(self, article_id: str) -> list[int]:
+        """Every passage row of one article, in reading order."""
+        return self._article_rows.get(article_id, [])
+
     def sentences_of(self, row: int) -> np.ndarray:
         return self.sentence_vectors[self.sentence_start[row]:self.sentence_start[row + 1]]
 
     def search(self, query: np.ndarray, question: str, per_language: int,
                lexical_weight: float, sentence_weight: float = 0.0,
-               offset_scale: float = 1.0) -> list[tuple[int, float, float]]:
-        """(row, rank score, relevance) of the best passages, best first.
+               offset_scale: float = 1.0) -> list[tuple[int, float, float, float]]:
+        """(row, rank score, relevance, raw score) of the best passages, best first.
 
         Relevance is the passage's dense score blended with its best sentence's
         (`sentence_weight`), corrected for the language's bias; it is what the
         abstention threshold applies to. The rank score adds the BM25
-        evidence, scaled to [0, lexical_weight] for this question.
+        evidence, scaled to [0, lexical_weight] for this question. The raw
+        score is the blend before any correction.
         """
         q = np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32)
         shift = {lang: offset_scale * d for lang, d in self.offsets.for_query(query).items()}
         dense: dict[int, float] = {}
+        raw: dict[int, float] = {}
         for lang, (rows, index) in self.groups.items():
             scores, local = index.search(q, min(per_language, len(rows)))
             delta = shift.get(lang, 0.0)
@@ -147,6 +160,7 @@ class IndexVersion:
                 if sentence_weight:
                     best = float((self.sentences_of(row) @ query).max(initial=float(s)))
                     s = (s + sentence_weight * best) / (1 + sentence_weight)
+                raw[row] = float(s)
                 dense[row] = float(s) - delta
         lexical = self.lexical.scores(question) if lexical_weight else None
         if lexical is not None and lexical.max() > 0:
@@ -154,10 +168,10 @@ class IndexVersion:
             for row in np.argsort(-lexical)[:per_language]:
                 row = int(row)
                 if lexical[row] > 0 and row not in dense:
-                    dense[row] = float(self.vectors[row] @ query) - shift.get(
-                        self.row_language[row], 0.0)
+                    raw[row] = float(self.vectors[row] @ query)
+                    dense[row] = raw[row] - shift.get(self.row_language[row], 0.0)
         out = [(row, score + (lexical_weight * float(lexical[row]) if lexical is not None
-                              else 0.0), score) for row, score in dense.items()]
+                              else 0.0), score, raw[row]) for row, score in dense.items()]
         out.sort(key=lambda x: -x[1])
         return out
 

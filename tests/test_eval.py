@@ -64,7 +64,7 @@ def test_squad_pool_eval_through_the_command(tmp_path: Path) -> None:
                                                                       "Geoffrey Hinton"])))
     env = {**os.environ, "NEWSDESK_HOME": str(tmp_path / "home")}
     out = subprocess.run([NEWSDESK, "eval", str(tmp_path / "tiny.en.json"), "--pool", "de,en",
-                          "--min-score", "0.75", "--json"],
+                          "--min-relevance", "0.05", "--json"],
                          capture_output=True, text=True, env=env, timeout=600)
     assert out.returncode == 0, out.stderr
     figures = json.loads(out.stdout)
