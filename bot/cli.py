@@ -179,13 +179,14 @@ def cmd_eval(args: argparse.Namespace) -> int:
                                       ev.breakdown(outcomes, "type").items()}}))
         return 0
     columns = ["n", "R@1", "R@5", "MRR", "cited first", "keyword", "in lead", "in highlight",
-               "off-topic", "declined (ans.)", "unans.", "declined (unans.)"]
+               "off-topic", "off-topic extra", "declined (ans.)", "unans.", "declined (unans.)"]
     table = Table(*(["group", *columns]), title=f"{path.name} (min_relevance "
                   f"{desk.settings.min_relevance})")
 
     def row(name: str, f: ev.Figures) -> None:
         cells = [f.n, f.r1, f.r5, f.mrr, f.cited_first, f.keyword_in_excerpt, f.answer_in_lead,
-                 f.answer_in_highlight, f.off_topic, f.wrongly_declined, f.unanswerable,
+                 f.answer_in_highlight, f.off_topic, f.off_topic_extra, f.wrongly_declined,
+                 f.unanswerable,
                  f.declined_unanswerable]
         table.add_row(name, *("-" if c is None else str(c) for c in cells))
 

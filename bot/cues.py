@@ -307,25 +307,34 @@ def found(name: str, text_tokens: set[str], folded_text: str) -> bool:
 
 
 _VERSION = re.compile(rf"\b(?!(?:{_MONTHS})\b)[A-Z][\w.-]*?[ -]?\d+(?:\.\d+)?[a-z]?\b", re.I)
-_DISTINCT = re.compile(r"\b[A-Z][a-z]+[A-Z]\w*\b")  # CamelCase: DeepSeek, OpenAI, TikTok
+# CamelCase or dotted: DeepSeek, OpenAI, TikTok, Character.AI
+_DISTINCT = re.compile(r"\b(?:[A-Z][a-z]+[A-Z]\w*|\w+\.[A-Za-z]{2,})\b")
+_DOMAIN = {"ai", "ia", "ki", "artificial", "intelligence", "intelligenza", "inteligencia"}
+_ACRONYM = re.compile(r"\b[A-Z]{2,}s?\b")
 
 
 def question_names(question: str, language: str = "") -> dict[str, str]:
     """Each name of a question with its kind: version ("GPT-5", "Llama 5": must be there),
-    distinct (CamelCase: spelled alike everywhere) or plain (a translation may change
-    it; acronyms too: "CEO" is "PDG"). A German question's capitalised nouns are not
-    names."""
+    distinct (CamelCase: spelled alike in every Latin-script language), acronym (kept in
+    Latin letters even in Korean or Chinese news, but translatable: "CEO" is "PDG") or
+    plain (a translation may change it). A German question's capitalised nouns are not
+    names, unless they are names we know in other languages ("Schweiz")."""
     out: dict[str, str] = {}
     for match in _VERSION.finditer(question):
         if match.group()[0].isupper():
             out[fold(match.group())] = "version"
     parts = {p for v in out for p in re.split(r"[ -]", v)}
     distinct = {fold(m.group()) for m in _DISTINCT.finditer(question)}
+    acronyms = {fold(m.group()).removesuffix("s") for m in _ACRONYM.finditer(question)}
     for name in names(question):
         if name.isdigit() or name in parts or any(name.startswith(v) for v in out):
             continue
+        if name in _DOMAIN:
+            continue  # every article of an AI-news corpus says it
         if name in distinct:
             out[name] = "distinct"
-        elif language != "de":
+        elif name.removesuffix("s") in acronyms:
+            out[name.removesuffix("s")] = "acronym"
+        elif language != "de" or name in _ALIAS_OF:
             out[name] = "plain"
     return out

@@ -60,6 +60,7 @@ class Figures(BaseModel):
     answer_in_lead: float | None = None
     answer_in_highlight: float | None = None
     off_topic: float | None = None
+    off_topic_extra: float | None = None
     wrongly_declined: float | None = None
     unanswerable: int = 0
     declined_unanswerable: float | None = None
@@ -105,6 +106,9 @@ def figures(outcomes: list[Outcome]) -> Figures:
         answer_in_highlight=_ratio(sum(_holds_keyword(o, [o.highlight]) for o in with_kw),
                                    len(with_kw)),
         off_topic=_ratio(sum(1 for a, o in cited if a not in o.question.gold), len(cited)),
+        off_topic_extra=_ratio(sum(1 for o in answered
+                                   if any(a not in o.question.gold for a in o.cited[1:])),
+                               len(answered)),
         wrongly_declined=_ratio(sum(1 for o in answerable if o.abstained), len(answerable)),
         unanswerable=len(unanswerable),
         declined_unanswerable=_ratio(sum(1 for o in unanswerable if o.abstained),

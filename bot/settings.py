@@ -11,7 +11,7 @@ from index.settings import IndexSettings
 
 class BotSettings(IndexSettings):
     min_relevance: float = Field(
-        0.10, description="a passage must be at least this relevant to be cited; below it we "
+        0.112, description="a passage must be at least this relevant to be cited; below it we "
         "abstain. Relevance is the rise above chance in margins of a true match, alike in "
         "every pair of languages (calibrated with `newsdesk eval eval/sample_questions.jsonl "
         "--sweep`)"
