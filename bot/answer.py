@@ -105,6 +105,13 @@ def _window(spans: list[Span], best: int, other: int | None = None) -> tuple[int
             return spans[lo].start, spans[hi].end
 
 
+def _published_in(article: Article, year: int) -> bool:
+    """Published that year, or early the next (a January story about "December 2024")."""
+    published = article.published
+    return published is not None and (published.year == year or (
+        published.year == year + 1 and published.month <= 2))
+
+
 def supported(question: Question, names: dict[str, str], article: Article) -> bool:
     """Does the article speak of what the question names? "When will GPT-5 be released?"
     is not answered by an article about GPT-4, however close their vectors are.
@@ -121,9 +128,7 @@ def supported(question: Question, names: dict[str, str], article: Article) -> bo
             continue  # part of a name: "GPT-5"
         if cues.is_year(number):
             # news rarely repeats the year it was published in
-            year = int(number)
-            if number not in in_text and not (
-                    article.published and abs(article.published.year - year) <= 1):
+            if number not in in_text and not _published_in(article, int(number)):
                 return False
         elif cues.is_specific(number) and number not in in_text:
             return False
@@ -226,12 +231,12 @@ def compose(question: str, hits: list[Hit], min_relevance: float, max_citations:
     scorer = scorer or SentenceScorer.load()
     q = Question.read(question, language)
     names = cues.question_names(question, language)
-    relevant = [h for h in hits if h.relevance >= min_relevance]  # keeps the retriever's order
-    articles: list[Hit] = []
-    for h in relevant:
+    articles: list[Hit] = []  # each article's best hit, in the retriever's order
+    for h in hits:
         if h.article.id not in {a.article.id for a in articles}:
             articles.append(h)
-    lead_hit = next((h for h in articles[:LEAD_POOL] if supported(q, names, h.article)), None)
+    lead_hit = next((h for h in articles[:LEAD_POOL] if h.relevance >= min_relevance and
+                     supported(q, names, h.article)), None)
     if lead_hit is None:
         return abstain(question)
     lead = _choose(lead_hit, q, scorer, runner_up=True)
@@ -240,7 +245,8 @@ def compose(question: str, hits: list[Hit], min_relevance: float, max_citations:
     for hit in articles:
         if len(chosen) == max_citations:
             break
-        if hit is lead_hit or not supported(q, names, hit.article):
+        if hit is lead_hit or hit.relevance < min_relevance or \
+                not supported(q, names, hit.article):
             continue
         if hit.aspect is not None and hit.aspect not in covered:
             covered.add(hit.aspect)
