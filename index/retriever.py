@@ -12,7 +12,6 @@ from index.embedder import Embedder
 from index.language_bias import LanguageNull
 from index.store import IndexVersion
 
-CONTEXT_WEIGHT = 0.6
 RECENCY_WEIGHT = 0.03  # at most this much rank score for being the newest candidate
 RECENCY_POOL = 20
 SCORED_ARTICLES = 5  # the leading articles get every sentence scored, for the answer to pick
@@ -117,14 +116,16 @@ class Retriever:
 
     def _search(self, question: str, k: int, per_language: int,
                 context: list[str] | None, language: str = "") -> list[Hit]:
-        """`context`: earlier questions of the conversation; they steer, the question leads."""
+        """`context`: earlier questions of the conversation, read with the new one."""
         version = self.version
-        vectors = self.embedder.queries([question, *(context or [])])
-        alone = query = vectors[0]
-        if len(vectors) > 1:
-            query = query + CONTEXT_WEIGHT * vectors[1:].mean(axis=0)
-            query = query / np.linalg.norm(query)
-            question = " ".join([*(context or []), question])
+        if context:
+            # the thread resolves "it" and "the prize": search with it; the answering
+            # sentence is then scored against the new question alone
+            asked = question
+            question = " ".join([*context, question])
+            query, alone = self.embedder.queries([question, asked])
+        else:
+            query = alone = self.embedder.queries([question])[0]
         candidates = version.search(query, question, per_language, self.lexical_weight,
                                     self.sentence_weight, self.offset_scale)
         if wants_recent(question):
