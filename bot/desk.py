@@ -101,7 +101,11 @@ class Desk:
             if "://" in location:
                 raise SourceError("only http and https links, or folders, can be sources")
             source = self.add_folder(location, added_by, within=within)
-            return source, self.refresh_folders(only=source.id)
+            try:
+                return source, self.refresh_folders(only=source.id)
+            except BaseException:  # e.g. the catalogue is busy: leave no half-added source
+                self.registry.remove(source.id)
+                raise
         url = location.strip()
         with Fetcher(self.settings.fetch_settings()) as fetcher:
             if not fetcher.allowed_by_robots(url):

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from corpus.errors import LoadError
-from corpus.formats import Loaded, load_file, supported
+from corpus.formats import Loaded, load_file, shown_path, supported
 
 
 def iter_files(paths: Iterable[Path]) -> Iterator[Path | LoadError]:
@@ -26,7 +26,7 @@ def iter_files(paths: Iterable[Path]) -> Iterator[Path | LoadError]:
         elif path.is_file():
             yield path
         else:
-            yield LoadError(str(path), "no such file or folder")
+            yield LoadError(shown_path(path), "no such file or folder")
 
 
 def load_paths(paths: Iterable[Path], max_bytes: int) -> Iterator[Loaded]:
