@@ -172,18 +172,30 @@ class IndexStore:
         return sorted(p.name for p in self.root.iterdir() if _VERSION.match(p.name))
 
     def current_name(self) -> str | None:
+        """The version CURRENT names; None when it is missing or damaged."""
         try:
-            name = (self.root / "CURRENT").read_text("utf-8").strip()
-        except FileNotFoundError:
+            raw = (self.root / "CURRENT").read_bytes()
+        except OSError:
             return None
+        name = raw.decode("utf-8", "replace").strip()
         return name if _VERSION.match(name) else None
 
     def load(self) -> IndexVersion:
-        """The current version; if it is damaged, the newest older one that loads."""
+        """The current version; if it is damaged, the newest older one that loads.
+
+        A missing or damaged CURRENT is no reason to re-embed a whole corpus: the newest
+        intact version serves, and the next build (or `newsdesk doctor`) rewrites CURRENT.
+        """
         current = self.current_name()
-        if current is None:
+        versions = self.versions()
+        if current is None and not versions:
             raise IndexMissing("there is no index yet; run `newsdesk index`")
-        candidates = [current] + [v for v in reversed(self.versions()) if v < current]
+        if current is None:
+            log.warning("the index pointer %s is missing or damaged; serving the newest "
+                        "intact version (`newsdesk index` repairs it)", self.root / "CURRENT")
+            candidates = list(reversed(versions))
+        else:
+            candidates = [current] + [v for v in reversed(versions) if v < current]
         first_error: IndexCorrupt | None = None
         for name in candidates:
             try:
@@ -192,7 +204,7 @@ class IndexStore:
                 first_error = first_error or exc
                 log.warning("%s", exc)
                 continue
-            if name != current:
+            if current is not None and name != current:
                 log.warning("serving the older index %s because %s is damaged", name, current)
             return version
         assert first_error is not None
@@ -264,14 +276,18 @@ class IndexStore:
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
+        self.point_to(name)
+        self.prune(keep=3)
+        return manifest
+
+    def point_to(self, name: str) -> None:
+        """Make `name` the served version, atomically (only under the build lock)."""
         pointer = self.root / f".CURRENT.{os.getpid()}"
         pointer.write_text(name + "\n", "utf-8")
         with pointer.open("rb") as f:
             os.fsync(f.fileno())
         os.replace(pointer, self.root / "CURRENT")
         _fsync_dir(self.root)
-        self.prune(keep=3)
-        return manifest
 
     def prune(self, keep: int) -> None:
         """Drop old versions and leftovers of crashed builds; CURRENT is always kept."""
