@@ -245,7 +245,7 @@ class IndexStore:
     def publish(self, *, model: str, recipe: str, articles: list[Article],
                 passages: list[Passage], vectors: np.ndarray, sentence_vectors: np.ndarray,
                 languages: list[str], language_means: np.ndarray) -> Manifest:
-        """Write a complete new version, then switch CURRENT to it."""
+        """Write a complete new version, then switch CURRENT to it (under the build lock)."""
         self.root.mkdir(parents=True, exist_ok=True)
         existing = self.versions()
         number = int(existing[-1][2:]) + 1 if existing else 1
@@ -290,13 +290,29 @@ class IndexStore:
         _fsync_dir(self.root)
 
     def prune(self, keep: int) -> None:
-        """Drop old versions and leftovers of crashed builds; CURRENT is always kept."""
+        """Drop old versions and leftovers of killed builds; CURRENT is always kept.
+
+        Only called under the build lock: no other build is running, so every leftover,
+        however young, belongs to a build that died.
+        """
         current = self.current_name()
         for name in self.versions()[:-keep]:
             if name != current:
                 shutil.rmtree(self.root / name, ignore_errors=True)
-        for leftover in self.root.glob(".building-*"):
-            if leftover.is_dir():
-                age = datetime.now().timestamp() - leftover.stat().st_mtime
-                if age > 3600:  # a build may still be running in another process
-                    shutil.rmtree(leftover, ignore_errors=True)
+        self.remove_leftovers()
+
+    def leftovers(self) -> list[Path]:
+        """Half-written versions and pointers of builds that died (kill -9, power loss)."""
+        if not self.root.is_dir():
+            return []
+        return sorted([*self.root.glob(".building-*"), *self.root.glob(".CURRENT.*")])
+
+    def remove_leftovers(self) -> int:
+        """Only under the build lock, when no build can be writing them."""
+        found = self.leftovers()
+        for leftover in found:
+            if leftover.is_dir() and not leftover.is_symlink():
+                shutil.rmtree(leftover, ignore_errors=True)
+            else:
+                leftover.unlink(missing_ok=True)
+        return len(found)

@@ -173,3 +173,19 @@ def test_a_damaged_pointer_serves_the_newest_intact_version_and_is_repaired(
         stats = fresh.reindex()
         assert (stats.changed, stats.version, counting.embedded) == (False, newest, 0), how
         assert pointer.read_text("utf-8") == f"{newest}\n", how
+
+
+def test_leftovers_of_killed_builds_are_removed_at_the_next_publish(desk: Desk) -> None:
+    """Point 11: a killed build leaves a `.building-*` folder and a `.CURRENT.<pid>` file; the
+    next publish, holding the build lock, removes them however young they are."""
+    seeded(desk)
+    desk.reindex()
+    root = desk.store.root
+    (root / ".building-x1y2z3").mkdir()
+    (root / ".building-x1y2z3" / "vectors.npy").write_bytes(b"half a file")
+    (root / ".CURRENT.99999").write_text("v-000002\n", "utf-8")
+    desk.catalogue.upsert(article("tw", "Taiwan bars DeepSeek from every public agency now."))
+    stats = desk.reindex()
+    assert stats.changed
+    assert sorted(p.name for p in root.iterdir() if p.name.startswith(".")) == [".lock"]
+    assert desk.store.current_name() == stats.version
