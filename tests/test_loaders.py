@@ -8,11 +8,14 @@ import os
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from bot.desk import Desk
 from corpus.catalogue import Catalogue
 from corpus.errors import LoadError
 from corpus.ingest import IngestReport, ingest_paths
 from corpus.models import Article
+from corpus.registry import SourceError
 from corpus.sources.folder import load_paths
 
 LIMIT = 1_000_000
@@ -186,3 +189,32 @@ def test_one_malformed_file_is_its_own_error_and_every_later_file_is_stored(
     assert desk.registry.get(source.id).status == "partial"
     desk.refresh_folders()  # what the poller and /reindex do, again and again
     assert {a.id for a in desk.catalogue.articles()} == stored
+
+
+def test_folder_sources_stay_inside_the_sources_folder(tmp_path: Path, desk: Desk) -> None:
+    """Point 10: a link out of the sources folder is not followed; the sources folder itself
+    is not a source laid over the others."""
+    root = desk.settings.sources_root
+    news, other = root / "news", root / "other"
+    news.mkdir(parents=True)
+    other.mkdir()
+    (news / "kept.md").write_text(MD, "utf-8")
+    (other / "sibling.md").write_text(MD.replace("kr-ban", "sibling"), "utf-8")
+    outside = tmp_path / "private"
+    outside.mkdir()
+    (outside / "secret.md").write_text(MD.replace("kr-ban", "secret"), "utf-8")
+    (news / "leak.md").symlink_to(outside / "secret.md")
+    (news / "leak-dir").symlink_to(outside, target_is_directory=True)
+    (news / "link-to-other.md").symlink_to(other / "sibling.md")  # still inside: fine
+
+    source, report = desk.add_source("news", "test", within=root)
+
+    assert {a.id for a in desk.catalogue.articles()} == {"kr-ban", "sibling"}
+    [error] = report.errors
+    assert "leak.md" in error and "outside the sources folder" in error
+    desk.refresh_folders()
+    assert desk.catalogue.get("secret") is None
+    for whole in (".", "", "./", "news/.."):
+        with pytest.raises(SourceError):
+            desk.add_source(whole, "test", within=root)
+    assert [s.id for s in desk.registry.all()] == [source.id]
