@@ -20,6 +20,7 @@ from bot.answer import Answer
 from bot.desk import Desk
 from bot.feedback import FeedbackButton
 from bot.limits import AnswerSlots, Cooldowns
+from bot.permissions import NotAllowed
 from bot.storage import Storage
 from corpus.poll import SourceOutcome
 from index.builder import BuildProgress, BuildStats
@@ -74,8 +75,16 @@ class NewsdeskBot(commands.AutoShardedBot):
 
     async def on_app_command_error(self, interaction: discord.Interaction,
                                    error: app_commands.AppCommandError) -> None:
-        log.exception("command failed", exc_info=error)
-        text = "Something went wrong; the moderators can find the details in the bot's log."
+        """One reply per failure: a refused check says why (it is no crash); anything else is
+        logged with its traceback for the moderators."""
+        if isinstance(error, app_commands.CheckFailure):
+            log.info("refused /%s for %s: %s", interaction.command.qualified_name
+                     if interaction.command else "?", interaction.user, error)
+            text = str(error) if isinstance(error, NotAllowed) else \
+                "You cannot use this command here."
+        else:
+            log.exception("command failed", exc_info=error)
+            text = "Something went wrong; the moderators can find the details in the bot's log."
         if interaction.response.is_done():
             await interaction.followup.send(text, ephemeral=True, allowed_mentions=NONE)
         else:

@@ -27,7 +27,7 @@ from pydantic import BaseModel
 
 from corpus import inflate
 from corpus.errors import NewsdeskError
-from corpus.netguard import HostPolicy, UnsafeURL, join_url
+from corpus.netguard import HostPolicy, UnsafeURL, join_url, split_url
 
 USER_AGENT = "newsdesk/0.1 (+https://example.org/newsdesk; AI-news Q&A bot)"
 REDIRECTS = {301, 302, 303, 307, 308}
@@ -257,7 +257,7 @@ class Fetcher:
             raise UnsafeURL(f"{urlsplit(url).hostname} connected to a private address; refused")
 
     def allowed_by_robots(self, url: str) -> bool:
-        parts = urlsplit(url)
+        parts = split_url(url)
         origin = f"{parts.scheme}://{parts.netloc}"
         self.policy.check(origin + "/robots.txt")
         if origin not in self._robots:
