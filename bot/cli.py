@@ -67,14 +67,15 @@ def cmd_ask(args: argparse.Namespace) -> int:
     _ready(desk)
     if args.question == "-":
         status = 0
-        for line in sys.stdin:
-            if not line.strip():
+        for raw in sys.stdin.buffer:  # bytes: one line that is not UTF-8 must not end the stream
+            if not raw.strip():
                 continue
             try:
-                answer = desk.ask(line)
+                answer = desk.ask(raw.decode("utf-8", "surrogateescape"))
             except NewsdeskError as exc:
-                print(json.dumps({"question": line.strip(), "error": str(exc)},
-                                 ensure_ascii=False), flush=True)
+                shown = raw.decode("utf-8", "replace").strip()
+                print(json.dumps({"question": shown, "error": str(exc)}, ensure_ascii=False),
+                      flush=True)
                 status = 1
                 continue
             print(answer_json(answer) if args.json else render(answer) + "\n", flush=True)
