@@ -9,10 +9,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from rich.logging import RichHandler
+from rich.markup import escape
 
 from bot.answer import Answer
-from bot.progress import build_bar, count_bar, stderr
+from bot.progress import build_bar, count_bar, log_handler, stderr
 from bot.settings import BotSettings
 from corpus.errors import NewsdeskError
 
@@ -90,7 +90,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     with count_bar("reading files") as progress:
         report = desk.ingest([Path(p) for p in args.paths], progress)
     for error in report.errors:
-        stderr.print(f"[yellow]skipped[/] {error}", highlight=False, markup=True)
+        stderr.print(f"[yellow]skipped[/] {escape(error)}", highlight=False, markup=True)
     print(f"added {report.added}, updated {report.updated}, unchanged {report.unchanged}, "
           f"errors {len(report.errors)}")
     if report.changed:
@@ -244,7 +244,7 @@ def cmd_sources(args: argparse.Namespace) -> int:
         with count_bar("fetching") as progress:
             source, outcome = desk.add_source(args.target, "cli", progress=progress)
         for error in outcome.errors:
-            stderr.print(f"[yellow]skipped[/] {error}", markup=True, highlight=False)
+            stderr.print(f"[yellow]skipped[/] {escape(error)}", markup=True, highlight=False)
         print(f"added {source.kind} source {source.id}: {_describe(outcome)}")
         print("run `newsdesk index` to make its articles searchable")
         return 0
@@ -370,10 +370,8 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO, format="%(message)s",
-        handlers=[RichHandler(console=stderr, show_path=False, show_time=False)],
-    )
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
+                        format="%(message)s", handlers=[log_handler()])
     for noisy in ("httpx", "sentence_transformers", "faiss", "urllib3", "trafilatura", "bm25s"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     try:

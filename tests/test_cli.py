@@ -96,3 +96,21 @@ def test_a_question_that_is_not_utf8_is_its_own_error_line(news_desk: Desk) -> N
     assert single.returncode == 1 and single.stdout == b""
     [line] = single.stderr.decode("utf-8").strip().splitlines()
     assert line.startswith("error:") and "UTF-8" in line
+
+
+def test_logs_that_are_not_a_terminal_keep_one_message_per_line(tmp_path: Path) -> None:
+    """Point 13: no wrapping at 80 columns and no progress frames when stderr is a file."""
+    home, folder = tmp_path / "home", tmp_path / "news"
+    folder.mkdir()
+    name = "a-file-whose-name-alone-is-longer-than-the-eighty-columns-rich-assumes-[red]"
+    (folder / f"{name}.md").write_text("", "utf-8")
+    (folder / "ok.md").write_text("---\nid: x1\ntitle: Samsung Gauss\nlanguage: en\n---\n"
+                                  "Samsung unveiled its generative model Gauss in November.",
+                                  "utf-8")
+    out = run("ingest", str(folder), home=home)
+    assert out.returncode == 0 and "added 1" in out.stdout
+    [skipped] = out.stderr.splitlines()
+    assert skipped == f"skipped {folder / name}.md: the file is empty"
+    aid = "an-id-that-makes-this-error-message-longer-than-eighty-columns-" * 2
+    missing = run("article", aid, home=home)
+    assert missing.stderr == f"error: no article with id '{aid}'\n"
