@@ -14,7 +14,7 @@ from rich.markup import escape
 from bot.answer import Answer
 from bot.progress import build_bar, count_bar, log_handler, stderr
 from bot.settings import BotSettings
-from corpus.errors import NewsdeskError
+from corpus.errors import CatalogueError, NewsdeskError
 
 log = logging.getLogger("newsdesk")
 
@@ -30,11 +30,21 @@ def _desk_from(settings: BotSettings):
 
 
 def _ready(desk) -> None:
-    """First run: load the bundled sample corpus; no index yet: build one."""
+    """First run: load the bundled sample corpus; no index yet: build one. A damaged
+    catalogue does not stop answers: the published index holds what they quote."""
     from bot.desk import SAMPLE_DIR
     from index.store import IndexMissing
 
-    if desk.needs_sample():
+    try:
+        empty = desk.needs_sample()
+    except CatalogueError as exc:
+        try:
+            desk.store.load()
+        except IndexMissing:
+            raise exc from None
+        log.warning("%s; answering from the published index meanwhile", exc)
+        return
+    if empty:
         count = len(list(SAMPLE_DIR.glob("*.md")))
         log.info("the catalogue is empty: loading the bundled sample corpus (%d articles)", count)
         with build_bar() as progress:
@@ -141,6 +151,18 @@ def cmd_model(args: argparse.Namespace) -> int:
     embedder = Embedder(BotSettings())
     print(f"embedding model ready: {embedder.name} ({embedder.dim} dimensions)")
     return 0
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from bot.doctor import examine
+    from index.embedder import Embedder
+
+    settings = BotSettings()
+    findings = examine(settings, fix=not args.dry_run,
+                       model_check=lambda: Embedder(settings).id)
+    for finding in findings:
+        print(finding.line(), flush=True)
+    return 1 if any(f.status == "problem" for f in findings) else 0
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -365,6 +387,10 @@ def parser() -> argparse.ArgumentParser:
     run.set_defaults(func=cmd_run)
     model = sub.add_parser("model", help="provision and load the embedding model")
     model.set_defaults(func=cmd_model)
+    doctor = sub.add_parser("doctor", help="check the catalogue, sources, index and model; "
+                            "repair what can be repaired without losing anything")
+    doctor.add_argument("--dry-run", action="store_true", help="report only, repair nothing")
+    doctor.set_defaults(func=cmd_doctor)
     return p
 
 

@@ -104,15 +104,18 @@ def catalogue_error(path: Path, exc: sqlite3.Error) -> CatalogueError:
 
 
 class Catalogue:
+    """The file is first touched at first use, not on construction: a damaged catalogue
+    must not stop what needs no catalogue (answering from the published index)."""
+
     def __init__(self, path: Path) -> None:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._migrate()
+        self._migrated = False
 
-    def _migrate(self) -> None:
+    def _migrate(self, db: sqlite3.Connection) -> None:
         """Create or extend the schema. Two processes may open an old file at once, so the
         work happens under the write lock and is decided again once the lock is held."""
-        with self._connect() as db:
+        with db:
             if not self._outdated(db):
                 return
             db.execute("BEGIN IMMEDIATE")
@@ -139,6 +142,9 @@ class Catalogue:
             raise catalogue_error(self.path, exc) from None
         try:
             db.execute("PRAGMA journal_mode=WAL")
+            if not self._migrated:
+                self._migrate(db)
+                self._migrated = True
             with db:
                 yield db
         except sqlite3.Error as exc:

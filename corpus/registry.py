@@ -66,10 +66,9 @@ def source_id(kind: str, location: str) -> str:
 
 class Registry:
     def __init__(self, path: Path) -> None:
-        self.path = path
+        self.path = path  # first touched at first use, like the catalogue in the same file
         path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as db:
-            db.executescript(_SCHEMA)
+        self._created = False
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -78,6 +77,9 @@ class Registry:
         except sqlite3.Error as exc:
             raise catalogue_error(self.path, exc) from None
         try:
+            if not self._created:
+                db.executescript(_SCHEMA)
+                self._created = True
             with db:
                 yield db
         except sqlite3.Error as exc:

@@ -19,6 +19,7 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
@@ -210,7 +211,8 @@ class IndexStore:
         assert first_error is not None
         raise first_error
 
-    def load_version(self, name: str) -> IndexVersion:
+    def verify(self, name: str) -> Manifest:
+        """The version's manifest once every file matches its checksum; IndexCorrupt if not."""
         folder = self.root / name
         try:
             manifest = Manifest.model_validate_json((folder / "manifest.json").read_text("utf-8"))
@@ -220,6 +222,25 @@ class IndexStore:
                         f"the index {name} is damaged ({file} does not match its checksum); "
                         "run `newsdesk index --full` to rebuild it"
                     )
+        except IndexCorrupt:
+            raise
+        except (OSError, ValueError, ValidationError) as exc:
+            raise IndexCorrupt(
+                f"the index {name} cannot be read ({exc.__class__.__name__}); "
+                "run `newsdesk index --full` to rebuild it"
+            ) from None
+        return manifest
+
+    def stored_articles(self, name: str) -> Iterator[Article]:
+        """The full articles a verified version holds: what rebuilds a lost catalogue."""
+        with (self.root / name / "articles.jsonl").open(encoding="utf-8") as f:
+            for line in f:
+                yield Article.model_validate_json(line)
+
+    def load_version(self, name: str) -> IndexVersion:
+        folder = self.root / name
+        manifest = self.verify(name)
+        try:
             vectors = np.load(folder / "vectors.npy", allow_pickle=False)
             sentence_vectors = np.load(folder / "sentences.npy", allow_pickle=False)
             with np.load(folder / "languages.npz", allow_pickle=False) as data:

@@ -35,7 +35,7 @@ def test_corrupt_catalogue_is_a_clear_error_and_is_left_alone(tmp_path: Path) ->
     garbage = b"this is not a database" * 100
     path.write_bytes(garbage)
     with pytest.raises(CatalogueError, match=r"damaged .*newsdesk doctor") as refused:
-        Catalogue(path)
+        Catalogue(path).count()
     assert "move it aside" not in str(refused.value)
     assert path.read_bytes() == garbage
 
