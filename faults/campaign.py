@@ -53,7 +53,8 @@ SAMPLE = REPO / "corpus" / "sample"
 MODEL_CACHE = Path(os.environ.get("NEWSDESK_MODEL_CACHE") or default_home() / "models")
 TRACEBACK = "Traceback (most recent call last)"
 QUESTIONS = ["what did Korea do about DeepSeek", "who founded DeepSeek?",
-             "Wie viel Geld hat Aleph Alpha eingesammelt?", "Qui a été nommé au sommet de Paris ?",
+             "Wie viel Geld hat Aleph Alpha eingesammelt?",
+             "What did Italy's Garante do about DeepSeek?",
              "when did the AI Act enter into force?", "what did Taiwan do about DeepSeek?"]
 LIGHT_CAP = 512  # MB: a process that fetches, reads files or opens the catalogue
 MODEL_CAP = 2048  # MB: a process that loads the embedding model and an index
