@@ -173,22 +173,25 @@ class Fetcher:
 
     def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
             robots: bool = False) -> Fetched:
-        """GET with every safeguard; raises FetchError (or UnsafeURL) with a readable reason."""
+        """GET with every safeguard; raises FetchError (or UnsafeURL) with a readable reason.
+
+        One deadline covers the whole fetch: every redirect, robots.txt, every byte."""
         headers = {}
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        for _hop in range(self.settings.max_redirects + 1):
-            self.policy.check(url)
-            if robots and not self.allowed_by_robots(url):
-                raise FetchError(f"robots.txt of {urlsplit(url).netloc} disallows {url}")
-            response = self._once(url, headers)
-            if response.status not in REDIRECTS:
-                return response
-            if not response.location:
-                raise FetchError(f"{url} redirects without a Location")
-            url = join_url(url, response.location)
+        with _until(_deadline.get() or time.monotonic() + self.settings.deadline):
+            for _hop in range(self.settings.max_redirects + 1):
+                self.policy.check(url)
+                if robots and not self.allowed_by_robots(url):
+                    raise FetchError(f"robots.txt of {urlsplit(url).netloc} disallows {url}")
+                response = self._once(url, headers)
+                if response.status not in REDIRECTS:
+                    return response
+                if not response.location:
+                    raise FetchError(f"{url} redirects without a Location")
+                url = join_url(url, response.location)
         raise FetchError(f"too many redirects (more than {self.settings.max_redirects})")
 
     def _once(self, url: str, headers: dict[str, str]) -> Fetched:
@@ -198,7 +201,7 @@ class Fetcher:
             wait = self._last_request.get(host, 0.0) + s.host_delay - time.monotonic()
             if wait > 0:
                 time.sleep(wait)
-            deadline = time.monotonic() + s.deadline
+            deadline = _deadline.get() or time.monotonic() + s.deadline
             try:
                 with _until(deadline):
                     return self._stream(url, headers)
