@@ -87,6 +87,9 @@ def validate_question(raw: str, max_chars: int) -> str:
         raise QuestionError(
             f"That question is too long ({len(question)} characters; the limit is {max_chars})."
         )
+    if not question.isascii() and any("\ud800" <= c <= "\udfff" for c in question):
+        # bytes that were not UTF-8 arrive as lone surrogates, which the tokenizer rejects
+        raise QuestionError("That question is not valid UTF-8 text.")
     return question
 
 

@@ -9,12 +9,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from rich.logging import RichHandler
+from rich.markup import escape
 
 from bot.answer import Answer
-from bot.progress import build_bar, count_bar, stderr
+from bot.progress import build_bar, count_bar, log_handler, stderr
 from bot.settings import BotSettings
-from corpus.errors import NewsdeskError
+from corpus.errors import CatalogueError, NewsdeskError
 
 log = logging.getLogger("newsdesk")
 
@@ -30,11 +30,21 @@ def _desk_from(settings: BotSettings):
 
 
 def _ready(desk) -> None:
-    """First run: load the bundled sample corpus; no index yet: build one."""
+    """First run: load the bundled sample corpus; no index yet: build one. A damaged
+    catalogue does not stop answers: the published index holds what they quote."""
     from bot.desk import SAMPLE_DIR
     from index.store import IndexMissing
 
-    if desk.needs_sample():
+    try:
+        empty = desk.needs_sample()
+    except CatalogueError as exc:
+        try:
+            desk.store.load()
+        except IndexMissing:
+            raise exc from None
+        log.warning("%s; answering from the published index meanwhile", exc)
+        return
+    if empty:
         count = len(list(SAMPLE_DIR.glob("*.md")))
         log.info("the catalogue is empty: loading the bundled sample corpus (%d articles)", count)
         with build_bar() as progress:
@@ -67,14 +77,15 @@ def cmd_ask(args: argparse.Namespace) -> int:
     _ready(desk)
     if args.question == "-":
         status = 0
-        for line in sys.stdin:
-            if not line.strip():
+        for raw in sys.stdin.buffer:  # bytes: one line that is not UTF-8 must not end the stream
+            if not raw.strip():
                 continue
             try:
-                answer = desk.ask(line)
+                answer = desk.ask(raw.decode("utf-8", "surrogateescape"))
             except NewsdeskError as exc:
-                print(json.dumps({"question": line.strip(), "error": str(exc)},
-                                 ensure_ascii=False), flush=True)
+                shown = raw.decode("utf-8", "replace").strip()
+                print(json.dumps({"question": shown, "error": str(exc)}, ensure_ascii=False),
+                      flush=True)
                 status = 1
                 continue
             print(answer_json(answer) if args.json else render(answer) + "\n", flush=True)
@@ -89,7 +100,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     with count_bar("reading files") as progress:
         report = desk.ingest([Path(p) for p in args.paths], progress)
     for error in report.errors:
-        stderr.print(f"[yellow]skipped[/] {error}", highlight=False, markup=True)
+        stderr.print(f"[yellow]skipped[/] {escape(error)}", highlight=False, markup=True)
     print(f"added {report.added}, updated {report.updated}, unchanged {report.unchanged}, "
           f"errors {len(report.errors)}")
     if report.changed:
@@ -140,6 +151,18 @@ def cmd_model(args: argparse.Namespace) -> int:
     embedder = Embedder(BotSettings())
     print(f"embedding model ready: {embedder.name} ({embedder.dim} dimensions)")
     return 0
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from bot.doctor import examine
+    from index.embedder import Embedder
+
+    settings = BotSettings()
+    findings = examine(settings, fix=not args.dry_run,
+                       model_check=lambda: Embedder(settings).id)
+    for finding in findings:
+        print(finding.line(), flush=True)
+    return 1 if any(f.status == "problem" for f in findings) else 0
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -245,7 +268,7 @@ def cmd_sources(args: argparse.Namespace) -> int:
         with count_bar("fetching") as progress:
             source, outcome = desk.add_source(args.target, "cli", progress=progress)
         for error in outcome.errors:
-            stderr.print(f"[yellow]skipped[/] {error}", markup=True, highlight=False)
+            stderr.print(f"[yellow]skipped[/] {escape(error)}", markup=True, highlight=False)
         print(f"added {source.kind} source {source.id}: {_describe(outcome)}")
         print("run `newsdesk index` to make its articles searchable")
         return 0
@@ -366,15 +389,17 @@ def parser() -> argparse.ArgumentParser:
     run.set_defaults(func=cmd_run)
     model = sub.add_parser("model", help="provision and load the embedding model")
     model.set_defaults(func=cmd_model)
+    doctor = sub.add_parser("doctor", help="check the catalogue, sources, index and model; "
+                            "repair what can be repaired without losing anything")
+    doctor.add_argument("--dry-run", action="store_true", help="report only, repair nothing")
+    doctor.set_defaults(func=cmd_doctor)
     return p
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO, format="%(message)s",
-        handlers=[RichHandler(console=stderr, show_path=False, show_time=False)],
-    )
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
+                        format="%(message)s", handlers=[log_handler()])
     for noisy in ("httpx", "sentence_transformers", "faiss", "urllib3", "trafilatura", "bm25s"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     try:

@@ -36,6 +36,12 @@ log = logging.getLogger(__name__)
 SAMPLE_DIR = Path(corpus.__file__).parent / "sample"
 
 
+def _shown(text: str) -> str:
+    """Odd input echoed back in one readable line (5,000 characters help nobody)."""
+    text = text.encode("utf-8", "replace").decode("utf-8")
+    return text if len(text) <= 120 else text[:119] + "…"
+
+
 class ArticleNotFound(NewsdeskError):
     pass
 
@@ -84,9 +90,9 @@ class Desk:
         return self._retriever
 
     def ingest(self, paths: list[Path], progress: Callable[[str], None] | None = None,
-               source_id: str | None = None) -> IngestReport:
+               source_id: str | None = None, within: Path | None = None) -> IngestReport:
         return ingest_paths(self.catalogue, paths, self.settings.max_file_bytes, progress,
-                            source_id=source_id)
+                            source_id=source_id, within=within)
 
     def reindex(self, full: bool = False, progress: ProgressFn | None = None) -> BuildStats:
         """Build a new version; the retriever switches to it only once it is published."""
@@ -105,7 +111,11 @@ class Desk:
             if "://" in location:
                 raise SourceError("only http and https links, or folders, can be sources")
             source = self.add_folder(location, added_by, within=within)
-            return source, self.refresh_folders(only=source.id)
+            try:
+                return source, self.refresh_folders(only=source.id)
+            except BaseException:  # e.g. the catalogue is busy: leave no half-added source
+                self.registry.remove(source.id)
+                raise
         url = location.strip()
         with Fetcher(self.settings.fetch_settings()) as fetcher:
             if not fetcher.allowed_by_robots(url):
@@ -142,17 +152,45 @@ class Desk:
 
     def add_folder(self, location: str, added_by: str, *, within: Path | None = None) -> Source:
         """A folder source; `within` confines it (moderators on Discord may not roam the disk)."""
-        path = Path(location).expanduser()
-        if within is not None:
-            if path.is_absolute() or ".." in path.parts:
-                raise SourceError("give a folder path relative to the sources folder")
-            path = within / path
-        path = path.resolve()
-        if within is not None and not path.is_relative_to(within.resolve()):
-            raise SourceError("that folder is outside the sources folder")
-        if not path.is_dir():
-            raise SourceError(f"{location}: no such folder")
+        path = self._folder_path(location, within)
+        if within is not None and path == within.resolve():
+            raise SourceError("give a folder inside the sources folder, not the sources "
+                              "folder itself")
+        for source in self.registry.all():
+            other = Path(source.location)
+            if source.kind == "folder" and path != other and (
+                    path.is_relative_to(other) or other.is_relative_to(path)):
+                raise SourceError(f"{_shown(location)} overlaps the folder source "
+                                  f"{source.id} ({other}); one file, one source")
         return self.registry.add("folder", str(path), added_by)
+
+    @staticmethod
+    def _folder_path(location: str, within: Path | None) -> Path:
+        """The real path of an existing folder; SourceError for anything else, however odd."""
+        shown = _shown(location)
+        if "\x00" in location:
+            raise SourceError("a folder path cannot contain a NUL character")
+        try:
+            path = Path(location).expanduser()
+            if within is not None:
+                if path.is_absolute() or ".." in path.parts:
+                    raise SourceError("give a folder path relative to the sources folder")
+                path = within / path
+            path = path.resolve()
+            if within is not None and not path.is_relative_to(within.resolve()):
+                raise SourceError("that folder is outside the sources folder")
+            if not path.is_dir():
+                raise SourceError(f"{shown}: no such folder")
+        except (OSError, ValueError, RuntimeError) as exc:  # too long, a link loop, …
+            reason = getattr(exc, "strerror", None) or exc
+            raise SourceError(f"{shown} is not a usable folder path ({reason})") from None
+        return path
+
+    def _confinement(self, folder: Path) -> Path | None:
+        """Folders inside the sources folder (the ones Discord may add) read nothing outside
+        it, whatever links they hold; folders added from the command line are the user's."""
+        root = self.settings.sources_root.resolve()
+        return root if folder.is_relative_to(root) else None
 
     def remove_source(self, source_id: str) -> tuple[Source, int]:
         return self.registry.remove(source_id)
@@ -168,7 +206,8 @@ class Desk:
                 self.registry.record(source.id, status="error", error="the folder is missing")
                 total.errors.append(f"{folder}: the folder is missing")
                 continue
-            report = self.ingest([folder], source_id=source.id)
+            report = self.ingest([folder], source_id=source.id,
+                                 within=self._confinement(folder))
             gone = self.catalogue.ids_of_source(source.id) - set(report.ids)
             self.catalogue.delete(gone)
             self.registry.record(source.id, status="ok" if not report.errors else "partial",

@@ -20,7 +20,9 @@ from bot.answer import Answer
 from bot.desk import Desk
 from bot.feedback import FeedbackButton
 from bot.limits import AnswerSlots, Cooldowns
+from bot.permissions import NotAllowed
 from bot.storage import Storage
+from corpus.errors import NewsdeskError
 from corpus.poll import SourceOutcome
 from index.builder import BuildProgress, BuildStats
 
@@ -74,8 +76,21 @@ class NewsdeskBot(commands.AutoShardedBot):
 
     async def on_app_command_error(self, interaction: discord.Interaction,
                                    error: app_commands.AppCommandError) -> None:
-        log.exception("command failed", exc_info=error)
-        text = "Something went wrong; the moderators can find the details in the bot's log."
+        """One reply per failure: a refused check says why (it is no crash); anything else is
+        logged with its traceback for the moderators."""
+        original = getattr(error, "original", error)
+        if isinstance(error, app_commands.CheckFailure):
+            log.info("refused /%s for %s: %s", interaction.command.qualified_name
+                     if interaction.command else "?", interaction.user, error)
+            text = str(error) if isinstance(error, NotAllowed) else \
+                "You cannot use this command here."
+        elif isinstance(original, NewsdeskError):  # e.g. a damaged catalogue: say so
+            log.warning("/%s: %s", interaction.command.qualified_name
+                        if interaction.command else "?", original)
+            text = str(original)[:1900]
+        else:
+            log.exception("command failed", exc_info=error)
+            text = "Something went wrong; the moderators can find the details in the bot's log."
         if interaction.response.is_done():
             await interaction.followup.send(text, ephemeral=True, allowed_mentions=NONE)
         else:
@@ -93,6 +108,8 @@ class NewsdeskBot(commands.AutoShardedBot):
             outcomes = await self.fetch_sources(due_only=True)
             if any(o.changed for o in outcomes) and self.reindexing is None:
                 await self.reindex(False, "scheduled fetch")
+        except NewsdeskError as exc:  # e.g. the catalogue is busy: the next round tries again
+            log.warning("scheduled fetch failed: %s", exc)
         except Exception:  # the next round tries again; the old index keeps serving
             log.exception("scheduled fetch failed")
 

@@ -8,8 +8,15 @@ because server admins can override what Discord shows.
 from __future__ import annotations
 
 import discord
+from discord import app_commands
 
 from bot.storage import GuildConfig
+
+ADMINS_ONLY = "Only admins (Manage Server or Administrator) can change the configuration."
+
+
+class NotAllowed(app_commands.CheckFailure):
+    """A refused check; its message is the one reply the member gets."""
 
 
 def is_admin(interaction: discord.Interaction) -> bool:

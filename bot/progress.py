@@ -1,11 +1,19 @@
-"""Terminal progress bars on stderr, so stdout carries only answers and JSON."""
+"""Terminal progress bars and logs on stderr, so stdout carries only answers and JSON.
+
+When stderr is not a terminal (a log file, a service manager, a pipe) nothing is
+wrapped at 80 columns and no bar is drawn: one message stays one line, and no
+spinner frame ends up in the log.
+"""
 
 from __future__ import annotations
 
+import logging
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from rich.console import Console
+from rich.logging import RichHandler
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -17,12 +25,21 @@ from rich.progress import (
 
 from index.builder import BuildProgress, ProgressFn
 
-stderr = Console(stderr=True)
+stderr = Console(stderr=True, soft_wrap=True)
+
+
+def log_handler() -> logging.Handler:
+    if stderr.is_terminal:
+        return RichHandler(console=stderr, show_path=False, show_time=False)
+    plain = logging.StreamHandler(sys.stderr)
+    plain.setFormatter(logging.Formatter("%(levelname)-8s %(message)s"))
+    return plain
 
 
 def _bar() -> Progress:
     return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-                    MofNCompleteColumn(), TimeElapsedColumn(), console=stderr, transient=False)
+                    MofNCompleteColumn(), TimeElapsedColumn(), console=stderr, transient=False,
+                    disable=not stderr.is_terminal)
 
 
 @contextmanager

@@ -40,6 +40,7 @@ CREATE TABLE IF NOT EXISTS articles (
 CREATE INDEX IF NOT EXISTS articles_url ON articles(url);
 CREATE INDEX IF NOT EXISTS articles_source ON articles(source_id);
 """
+_INDEXES = {"articles_url", "articles_source"}
 # columns added after the first release; added in place to older files
 _MIGRATIONS = {
     "summary_only": "INTEGER NOT NULL DEFAULT 0",
@@ -69,35 +70,85 @@ class StoredWeb(BaseModel):
     duplicate_of: str | None
 
 
+_UPSERT = """
+INSERT INTO articles (title, source, url, published, language, text, origin, hash, source_id,
+    summary_only, duplicate_of, text_hash, signature, entry_key, etag, last_modified, id,
+    added_at, updated_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT(id) DO UPDATE SET title = excluded.title, source = excluded.source,
+    url = excluded.url, published = excluded.published, language = excluded.language,
+    text = excluded.text, origin = excluded.origin, hash = excluded.hash,
+    source_id = COALESCE(excluded.source_id, articles.source_id),
+    summary_only = excluded.summary_only, duplicate_of = excluded.duplicate_of,
+    text_hash = excluded.text_hash, signature = excluded.signature,
+    entry_key = excluded.entry_key, etag = excluded.etag,
+    last_modified = excluded.last_modified, updated_at = excluded.updated_at
+WHERE articles.hash != excluded.hash
+RETURNING added_at
+"""
+
 _COLUMNS = "id, title, source, url, published, language, text, origin, summary_only"
 
 
+def catalogue_error(path: Path, exc: sqlite3.Error) -> CatalogueError:
+    """A one-line reason that never tells anyone to throw a healthy database away: a busy
+    file is retried, only a damaged one is repaired (by `newsdesk doctor`)."""
+    reason = str(exc)
+    if "locked" in reason or "busy" in reason:
+        return CatalogueError(f"the catalogue {path} is busy ({reason}); try again in a moment")
+    if isinstance(exc, sqlite3.DatabaseError) and any(
+            sign in reason for sign in ("malformed", "not a database", "disk I/O", "corrupt")):
+        return CatalogueError(f"the catalogue {path} is damaged ({reason}); run `newsdesk "
+                              "doctor` to repair it")
+    return CatalogueError(f"the catalogue {path} could not be used ({reason})")
+
+
 class Catalogue:
+    """The file is first touched at first use, not on construction: a damaged catalogue
+    must not stop what needs no catalogue (answering from the published index)."""
+
     def __init__(self, path: Path) -> None:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as db:
-            db.executescript(_SCHEMA)
+        self._migrated = False
+
+    def _migrate(self, db: sqlite3.Connection) -> None:
+        """Create or extend the schema. Two processes may open an old file at once, so the
+        work happens under the write lock and is decided again once the lock is held."""
+        with db:
+            if not self._outdated(db):
+                return
+            db.execute("BEGIN IMMEDIATE")
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    db.execute(statement)
             have = {row[1] for row in db.execute("PRAGMA table_info(articles)")}
             for column, declaration in _MIGRATIONS.items():
                 if column not in have:
                     db.execute(f"ALTER TABLE articles ADD COLUMN {column} {declaration}")
+
+    @staticmethod
+    def _outdated(db: sqlite3.Connection) -> bool:
+        have = {row[1] for row in db.execute("PRAGMA table_info(articles)")}
+        indexes = {row[0] for row in db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'articles'")}
+        return not have or bool(set(_MIGRATIONS) - have) or bool(_INDEXES - indexes)
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
         try:
             db = sqlite3.connect(self.path, timeout=30)
         except sqlite3.Error as exc:
-            raise CatalogueError(f"cannot open the catalogue {self.path}: {exc}") from None
+            raise catalogue_error(self.path, exc) from None
         try:
             db.execute("PRAGMA journal_mode=WAL")
+            if not self._migrated:
+                self._migrate(db)
+                self._migrated = True
             with db:
                 yield db
-        except sqlite3.DatabaseError as exc:
-            raise CatalogueError(
-                f"the catalogue {self.path} is unreadable ({exc}); "
-                "move it aside and ingest again"
-            ) from None
+        except sqlite3.Error as exc:
+            raise catalogue_error(self.path, exc) from None
         finally:
             db.close()
 
@@ -117,34 +168,24 @@ class Catalogue:
         web = web or WebMeta()
         with self._connect() as db:
             row = db.execute("SELECT hash FROM articles WHERE id = ?", (article.id,)).fetchone()
-            if row is not None and row[0] == article.content_hash:
+            if row is not None and row[0] == article.content_hash:  # skips the signature
                 self._update_web(db, article.id, web)
                 return "unchanged"
-            values = (
-                article.title, article.source, article.url,
-                article.published.isoformat() if article.published else None,
-                article.language, article.text, article.origin, article.content_hash,
-                source_id, int(article.summary_only), web.duplicate_of,
-                text_hash(article.text), signature(article.text), web.entry_key, web.etag,
-                web.last_modified,
-            )
-            if row is None:
-                db.execute(
-                    "INSERT INTO articles (title, source, url, published, language, text, origin,"
-                    " hash, source_id, summary_only, duplicate_of, text_hash, signature,"
-                    " entry_key, etag, last_modified, id, added_at, updated_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (*values, article.id, now, now),
-                )
-                return "added"
-            db.execute(
-                "UPDATE articles SET title=?, source=?, url=?, published=?, language=?, text=?,"
-                " origin=?, hash=?, source_id=COALESCE(?, source_id), summary_only=?,"
-                " duplicate_of=?, text_hash=?, signature=?, entry_key=?, etag=?,"
-                " last_modified=?, updated_at=? WHERE id=?",
-                (*values, now, article.id),
-            )
-            return "updated"
+        values = (
+            article.title, article.source, article.url,
+            article.published.isoformat() if article.published else None,
+            article.language, article.text, article.origin, article.content_hash,
+            source_id, int(article.summary_only), web.duplicate_of,
+            text_hash(article.text), signature(article.text), web.entry_key, web.etag,
+            web.last_modified, article.id, now, now,
+        )
+        with self._connect() as db:
+            # one statement, so two processes storing the same article cannot both insert it
+            row = db.execute(_UPSERT, values).fetchone()
+            if row is None:  # the stored text is the same: only the fetch data may change
+                self._update_web(db, article.id, web)
+                return "unchanged"
+            return "added" if row[0] == now else "updated"
 
     @staticmethod
     def _update_web(db: sqlite3.Connection, article_id: str, web: WebMeta) -> None:

@@ -13,6 +13,8 @@ from corpus.models import Article, Passage, Span
 _BLOCK = re.compile(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*")  # a paragraph: lines without a blank line
 _LINE = re.compile(r"[^\n]+")
 _BOUNDARY = re.compile(r"[.!?…]+[\"'»”’)\]]*(?=\s)|[。！？]+[\"'」』”’)]*")
+_NEXT_CHAR = re.compile(r"\s*(\S)")
+_LONGEST_TOKEN = 40  # no abbreviation or run of initials is longer
 _INITIALS = re.compile(r"^(?:[A-Za-z]\.)+$|^[A-Z][a-z]?\.$|^\d{1,2}\.$")
 _ABBREVIATIONS = {
     "mr.", "mrs.", "ms.", "dr.", "prof.", "st.", "jr.", "sr.", "vs.", "etc.", "e.g.", "i.e.",
@@ -24,7 +26,11 @@ MIN_PASSAGE_CHARS = 220
 
 
 def _is_abbreviation(text: str, line_start: int, end: int) -> bool:
-    word_start = max(text.rfind(" ", line_start, end), line_start - 1) + 1
+    # looking back no further than the longest abbreviation keeps a line without spaces linear
+    space = text.rfind(" ", max(line_start, end - _LONGEST_TOKEN), end)
+    if space < 0 and end - line_start > _LONGEST_TOKEN:
+        return False
+    word_start = space + 1 if space >= 0 else line_start
     token = text[word_start:end].lstrip("(\"'«“")
     return bool(_INITIALS.match(token)) or token.lower() in _ABBREVIATIONS
 
@@ -47,8 +53,8 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[S
             cut = match.end()
             if match.group().startswith(".") and _is_abbreviation(text, line.start(), cut):
                 continue
-            rest = text[cut:line.end()].lstrip()
-            if rest and rest[0].islower():
+            after = _NEXT_CHAR.match(text, cut, line.end())  # not a slice to the line's end:
+            if after and after.group(1).islower():  # a 2 MB line would make that quadratic
                 continue  # "… 3.5 p.m. yesterday": not a sentence start
             span = _trimmed(text, pos, cut)
             if span:

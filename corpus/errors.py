@@ -7,6 +7,13 @@ class NewsdeskError(Exception):
     """Base class: the message is written for the user, not the developer."""
 
 
+def short_reason(exc: BaseException) -> str:
+    """An exception's message cut before any advice meant for programmers (Python's
+    "use sys.set_int_max_str_digits() …"), on one line."""
+    text = " ".join(str(exc).split()) or exc.__class__.__name__
+    return text.split(";")[0][:200]
+
+
 class LoadError(NewsdeskError):
     """One input could not become an article; the rest of the batch goes on."""
 

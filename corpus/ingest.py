@@ -26,9 +26,10 @@ class IngestReport(BaseModel):
 
 def ingest_paths(catalogue: Catalogue, paths: Iterable[Path], max_bytes: int,
                  progress: Callable[[str], None] | None = None,
-                 source_id: str | None = None) -> IngestReport:
+                 source_id: str | None = None, within: Path | None = None) -> IngestReport:
+    """`within`: files must really lie inside it (see `iter_files`)."""
     report = IngestReport()
-    for item in load_paths(paths, max_bytes):
+    for item in load_paths(paths, max_bytes, within):
         if isinstance(item, LoadError):
             report.errors.append(str(item))
         else:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import ipaddress
 import socket
 from collections.abc import Iterable
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urljoin, urlsplit
 
 from corpus.errors import NewsdeskError
 
@@ -21,6 +21,29 @@ Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 class UnsafeURL(NewsdeskError):
     pass
+
+
+def split_url(url: str) -> SplitResult:
+    """The parts of a link, its port checked; UnsafeURL when it is malformed (a bad port,
+    a broken IPv6 literal), which urllib reports as a bare ValueError."""
+    try:
+        parts = urlsplit(url.strip())
+        parts.port  # noqa: B018 - parsed lazily: this is where a bad port raises
+    except ValueError as exc:
+        raise UnsafeURL(f"the link {_shown(url)} is malformed ({exc})") from None
+    return parts
+
+
+def join_url(base: str, location: str) -> str:
+    """Where a redirect points, resolved against the URL that sent it."""
+    try:
+        return urljoin(base, location)
+    except ValueError as exc:
+        raise UnsafeURL(f"{_shown(base)} redirects to a malformed link ({exc})") from None
+
+
+def _shown(url: str) -> str:
+    return repr(url if len(url) <= 200 else url[:200] + "…")
 
 
 class HostPolicy:
@@ -41,7 +64,7 @@ class HostPolicy:
 
     def check(self, url: str) -> str:
         """The URL if it may be fetched; UnsafeURL with the reason otherwise."""
-        parts = urlsplit(url.strip())
+        parts = split_url(url)
         if parts.scheme not in ("http", "https"):
             raise UnsafeURL(f"only http and https links can be fetched, not {parts.scheme or '?'}:")
         if parts.username or parts.password:

@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 
 from corpus.canonical import canonical_url
 from corpus.catalogue import Catalogue, Change, StoredWeb, WebMeta
-from corpus.errors import LoadError, NewsdeskError
+from corpus.errors import CatalogueError, LoadError, NewsdeskError
 from corpus.fetcher import Fetched, Fetcher
 from corpus.ids import id_from_url
 from corpus.models import Article
@@ -84,34 +84,44 @@ def _fetch_feed(source: Source, fetcher: Fetcher, catalogue: Catalogue, registry
     feed = parse_feed(fetched.body, source.location)
     outcome.items = len(feed.items)
     for item in feed.items:
-        article_id = id_from_url(item.url)
-        state = catalogue.web_state(article_id)
-        if state is not None and state.entry_key == item.key:
-            outcome.unchanged += 1
-            continue
-        web = WebMeta(entry_key=item.key)
         try:
-            page = _get_page(fetcher, item.url, state)
-            if page.not_modified and state is not None:
-                catalogue.update_web(article_id, web)
-                outcome.unchanged += 1
-                continue
-            web.etag, web.last_modified = page.etag, page.last_modified
-            article = page_article(page, article_id, item.fallback(feed.title))
+            _fetch_item(item, feed.title, source, fetcher, catalogue, outcome)
+        except CatalogueError:
+            raise  # not this item's fault: the whole fetch stops and says why
         except NewsdeskError as exc:
-            try:
-                article = _summary_article(item, article_id, feed.title, str(exc))
-                outcome.summaries += 1
-            except LoadError as final:
-                outcome.errors.append(str(final))
-                continue
-        _store(catalogue, article, source.id, web, outcome)
+            outcome.errors.append(str(exc))
+        except Exception as exc:  # a bug met on one item costs that item, not the feed
+            log.exception("unexpected failure on %s", item.url)
+            outcome.errors.append(f"{item.url}: unexpected {exc.__class__.__name__}")
         if progress:
             progress(item.url)
     outcome.status = "partial" if outcome.errors else "ok"
     registry.record(source.id, status=outcome.status, item_count=len(feed.items),
                     error="; ".join(outcome.errors[:2]) or None, etag=fetched.etag,
                     last_modified=fetched.last_modified)
+
+
+def _fetch_item(item: FeedItem, feed_title: str, source: Source, fetcher: Fetcher,
+                catalogue: Catalogue, outcome: SourceOutcome) -> None:
+    """One feed item: its page when it changed, else the feed's summary in its place."""
+    article_id = id_from_url(item.url)
+    state = catalogue.web_state(article_id)
+    if state is not None and state.entry_key == item.key:
+        outcome.unchanged += 1
+        return
+    web = WebMeta(entry_key=item.key)
+    try:
+        page = _get_page(fetcher, item.url, state)
+        if page.not_modified and state is not None:
+            catalogue.update_web(article_id, web)
+            outcome.unchanged += 1
+            return
+        web.etag, web.last_modified = page.etag, page.last_modified
+        article = page_article(page, article_id, item.fallback(feed_title))
+    except NewsdeskError as exc:
+        article = _summary_article(item, article_id, feed_title, str(exc))
+        outcome.summaries += 1
+    _store(catalogue, article, source.id, web, outcome)
 
 
 def _fetch_page(source: Source, fetcher: Fetcher, catalogue: Catalogue, registry: Registry,

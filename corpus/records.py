@@ -14,7 +14,7 @@ from corpus.errors import LoadError
 from corpus.ids import clean_id, id_from_path, id_from_url
 from corpus.language import detect_language, normalise_language
 from corpus.models import Article
-from corpus.textnorm import clean_text, looks_binary
+from corpus.textnorm import clean_text, looks_binary, valid_unicode
 
 MIN_TEXT_CHARS = 20
 
@@ -43,7 +43,7 @@ def _text_field(fields: Mapping[str, Any], key: str, origin: str) -> str:
         return ""
     if not isinstance(value, str | int | float | date):
         raise LoadError(origin, f"{key} must be text, not {type(value).__name__}")
-    return str(value).strip()
+    return valid_unicode(str(value)).strip()
 
 
 def build_article(

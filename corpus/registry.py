@@ -17,7 +17,8 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from corpus.errors import CatalogueError, NewsdeskError
+from corpus.catalogue import catalogue_error
+from corpus.errors import NewsdeskError
 
 Kind = Literal["folder", "feed", "url"]
 
@@ -65,22 +66,24 @@ def source_id(kind: str, location: str) -> str:
 
 class Registry:
     def __init__(self, path: Path) -> None:
-        self.path = path
+        self.path = path  # first touched at first use, like the catalogue in the same file
         path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as db:
-            db.executescript(_SCHEMA)
+        self._created = False
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
         try:
             db = sqlite3.connect(self.path, timeout=30)
         except sqlite3.Error as exc:
-            raise CatalogueError(f"cannot open {self.path}: {exc}") from None
+            raise catalogue_error(self.path, exc) from None
         try:
+            if not self._created:
+                db.executescript(_SCHEMA)
+                self._created = True
             with db:
                 yield db
-        except sqlite3.DatabaseError as exc:
-            raise CatalogueError(f"{self.path} is unreadable ({exc})") from None
+        except sqlite3.Error as exc:
+            raise catalogue_error(self.path, exc) from None
         finally:
             db.close()
 
@@ -91,11 +94,14 @@ class Registry:
                 raise SourceError(f"{location} is already a source")
             source = Source(id=sid, kind=kind, location=location, added_by=added_by,
                             added_at=time.time())
-            db.execute(
-                f"INSERT INTO sources ({', '.join(_FIELDS)}) VALUES "
-                f"({', '.join('?' * len(_FIELDS))})",
-                [getattr(source, f) for f in _FIELDS],
-            )
+            try:
+                db.execute(
+                    f"INSERT INTO sources ({', '.join(_FIELDS)}) VALUES "
+                    f"({', '.join('?' * len(_FIELDS))})",
+                    [getattr(source, f) for f in _FIELDS],
+                )
+            except sqlite3.IntegrityError:  # another process added it a moment ago
+                raise SourceError(f"{location} is already a source") from None
         return source
 
     def get(self, sid: str) -> Source:

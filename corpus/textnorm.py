@@ -42,8 +42,15 @@ def looks_binary(text: str) -> bool:
     return bad / len(sample) > 0.02
 
 
+def valid_unicode(text: str) -> str:
+    """Lone surrogates (a JSON or YAML "\\ud800" escape) become "?": no database, hash or
+    terminal accepts them."""
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
 def clean_text(text: str) -> str:
     """NFC, Unix newlines, no control characters, at most one blank line in a row."""
+    text = valid_unicode(text)
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = _CONTROL.sub("", text)
     text = "\n".join(line.rstrip() for line in text.split("\n"))

@@ -145,6 +145,9 @@ def build(catalogue: Catalogue, store: IndexStore, embedder: Embedder, cache_dir
                       if aid not in current)
         tick()
         if previous is not None and not fresh and not removed:
+            if store.current_name() != previous.name:
+                log.warning("the index pointer is repaired: it names %s again", previous.name)
+                store.point_to(previous.name)
             return BuildStats(
                 version=previous.name, changed=False, articles_total=len(articles),
                 articles_embedded=0, articles_reused=len(articles), articles_removed=0,

@@ -38,9 +38,9 @@ class Embedder:
 
         transformers.logging.set_verbosity_error()
         transformers.logging.disable_progress_bar()
-        if settings.threads > 0:
-            import torch
+        import torch
 
+        if settings.threads > 0:
             torch.set_num_threads(settings.threads)
         self.batch_size = settings.batch_size
         self._lock = threading.Lock()
@@ -62,7 +62,9 @@ class Embedder:
             self.id = MODEL_DIRNAME
         else:
             self.id = settings.model
-        log.info("embedding model: %s", self.name)
+        threads = torch.get_num_threads()
+        log.info("embedding model: %s, %d torch thread%s", self.name, threads,
+                 "s" if threads > 1 else "")
         prompts = getattr(self.model, "prompts", {}) or {}
         self._query_prompt = "query" if "query" in prompts else None
         self._passage_prompt = "passage" if "passage" in prompts else None

@@ -17,7 +17,9 @@ class IndexSettings(CorpusSettings):
     )
     model_cache: Path | None = Field(None, description="where provisioned models live")
     batch_size: int = 16
-    threads: int = Field(0, description="torch threads; 0 = all cores")
+    threads: int = Field(1, description="torch threads; 0 = one per core. One: on a busy "
+                         "2-core machine two threads made questions 20x slower (2 s against "
+                         "98 ms, benchmarks/bench_threads.py)")
     per_article: int = Field(2, description="at most this many passages of one article per answer")
     sentence_weight: float = Field(
         1.0, description="how much a passage's best sentence counts next to the passage")

@@ -19,6 +19,7 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
@@ -186,18 +187,30 @@ class IndexStore:
         return sorted(p.name for p in self.root.iterdir() if _VERSION.match(p.name))
 
     def current_name(self) -> str | None:
+        """The version CURRENT names; None when it is missing or damaged."""
         try:
-            name = (self.root / "CURRENT").read_text("utf-8").strip()
-        except FileNotFoundError:
+            raw = (self.root / "CURRENT").read_bytes()
+        except OSError:
             return None
+        name = raw.decode("utf-8", "replace").strip()
         return name if _VERSION.match(name) else None
 
     def load(self) -> IndexVersion:
-        """The current version; if it is damaged, the newest older one that loads."""
+        """The current version; if it is damaged, the newest older one that loads.
+
+        A missing or damaged CURRENT is no reason to re-embed a whole corpus: the newest
+        intact version serves, and the next build (or `newsdesk doctor`) rewrites CURRENT.
+        """
         current = self.current_name()
-        if current is None:
+        versions = self.versions()
+        if current is None and not versions:
             raise IndexMissing("there is no index yet; run `newsdesk index`")
-        candidates = [current] + [v for v in reversed(self.versions()) if v < current]
+        if current is None:
+            log.warning("the index pointer %s is missing or damaged; serving the newest "
+                        "intact version (`newsdesk index` repairs it)", self.root / "CURRENT")
+            candidates = list(reversed(versions))
+        else:
+            candidates = [current] + [v for v in reversed(versions) if v < current]
         first_error: IndexCorrupt | None = None
         for name in candidates:
             try:
@@ -206,13 +219,14 @@ class IndexStore:
                 first_error = first_error or exc
                 log.warning("%s", exc)
                 continue
-            if name != current:
+            if current is not None and name != current:
                 log.warning("serving the older index %s because %s is damaged", name, current)
             return version
         assert first_error is not None
         raise first_error
 
-    def load_version(self, name: str) -> IndexVersion:
+    def verify(self, name: str) -> Manifest:
+        """The version's manifest once every file matches its checksum; IndexCorrupt if not."""
         folder = self.root / name
         try:
             manifest = Manifest.model_validate_json((folder / "manifest.json").read_text("utf-8"))
@@ -222,6 +236,25 @@ class IndexStore:
                         f"the index {name} is damaged ({file} does not match its checksum); "
                         "run `newsdesk index --full` to rebuild it"
                     )
+        except IndexCorrupt:
+            raise
+        except (OSError, ValueError, ValidationError) as exc:
+            raise IndexCorrupt(
+                f"the index {name} cannot be read ({exc.__class__.__name__}); "
+                "run `newsdesk index --full` to rebuild it"
+            ) from None
+        return manifest
+
+    def stored_articles(self, name: str) -> Iterator[Article]:
+        """The full articles a verified version holds: what rebuilds a lost catalogue."""
+        with (self.root / name / "articles.jsonl").open(encoding="utf-8") as f:
+            for line in f:
+                yield Article.model_validate_json(line)
+
+    def load_version(self, name: str) -> IndexVersion:
+        folder = self.root / name
+        manifest = self.verify(name)
+        try:
             vectors = np.load(folder / "vectors.npy", allow_pickle=False)
             sentence_vectors = np.load(folder / "sentences.npy", allow_pickle=False)
             with np.load(folder / "languages.npz", allow_pickle=False) as data:
@@ -247,7 +280,7 @@ class IndexStore:
     def publish(self, *, model: str, recipe: str, articles: list[Article],
                 passages: list[Passage], vectors: np.ndarray, sentence_vectors: np.ndarray,
                 languages: list[str], language_means: np.ndarray) -> Manifest:
-        """Write a complete new version, then switch CURRENT to it."""
+        """Write a complete new version, then switch CURRENT to it (under the build lock)."""
         self.root.mkdir(parents=True, exist_ok=True)
         existing = self.versions()
         number = int(existing[-1][2:]) + 1 if existing else 1
@@ -278,23 +311,43 @@ class IndexStore:
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
+        self.point_to(name)
+        self.prune(keep=3)
+        return manifest
+
+    def point_to(self, name: str) -> None:
+        """Make `name` the served version, atomically (only under the build lock)."""
         pointer = self.root / f".CURRENT.{os.getpid()}"
         pointer.write_text(name + "\n", "utf-8")
         with pointer.open("rb") as f:
             os.fsync(f.fileno())
         os.replace(pointer, self.root / "CURRENT")
         _fsync_dir(self.root)
-        self.prune(keep=3)
-        return manifest
 
     def prune(self, keep: int) -> None:
-        """Drop old versions and leftovers of crashed builds; CURRENT is always kept."""
+        """Drop old versions and leftovers of killed builds; CURRENT is always kept.
+
+        Only called under the build lock: no other build is running, so every leftover,
+        however young, belongs to a build that died.
+        """
         current = self.current_name()
         for name in self.versions()[:-keep]:
             if name != current:
                 shutil.rmtree(self.root / name, ignore_errors=True)
-        for leftover in self.root.glob(".building-*"):
-            if leftover.is_dir():
-                age = datetime.now().timestamp() - leftover.stat().st_mtime
-                if age > 3600:  # a build may still be running in another process
-                    shutil.rmtree(leftover, ignore_errors=True)
+        self.remove_leftovers()
+
+    def leftovers(self) -> list[Path]:
+        """Half-written versions and pointers of builds that died (kill -9, power loss)."""
+        if not self.root.is_dir():
+            return []
+        return sorted([*self.root.glob(".building-*"), *self.root.glob(".CURRENT.*")])
+
+    def remove_leftovers(self) -> int:
+        """Only under the build lock, when no build can be writing them."""
+        found = self.leftovers()
+        for leftover in found:
+            if leftover.is_dir() and not leftover.is_symlink():
+                shutil.rmtree(leftover, ignore_errors=True)
+            else:
+                leftover.unlink(missing_ok=True)
+        return len(found)

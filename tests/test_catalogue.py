@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import sqlite3
+import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -30,6 +34,56 @@ def test_corrupt_catalogue_is_a_clear_error_and_is_left_alone(tmp_path: Path) ->
     path = tmp_path / "c.sqlite3"
     garbage = b"this is not a database" * 100
     path.write_bytes(garbage)
-    with pytest.raises(CatalogueError, match="unreadable"):
-        Catalogue(path)
+    with pytest.raises(CatalogueError, match=r"damaged .*newsdesk doctor") as refused:
+        Catalogue(path).count()
+    assert "move it aside" not in str(refused.value)
     assert path.read_bytes() == garbage
+
+
+FIRST_RELEASE = """
+CREATE TABLE articles (id TEXT PRIMARY KEY, title TEXT NOT NULL, source TEXT NOT NULL,
+    url TEXT NOT NULL, published TEXT, language TEXT NOT NULL, text TEXT NOT NULL,
+    origin TEXT NOT NULL, hash TEXT NOT NULL, source_id TEXT, added_at REAL NOT NULL,
+    updated_at REAL NOT NULL);
+CREATE INDEX articles_url ON articles(url);
+CREATE INDEX articles_source ON articles(source_id);
+"""
+
+
+def race(path: Path, work: Callable[[], object], writers: int = 2) -> list[object]:
+    """Run `work` in `writers` threads (each its own connection, as two processes would have)
+    that all start while another connection holds the write lock, so all of them have read
+    what they read before any of them may write."""
+    blocker = sqlite3.connect(path, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    results: list[object] = []
+
+    def run() -> None:
+        try:
+            results.append(work())
+        except Exception as exc:
+            results.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(writers)]
+    for thread in threads:
+        thread.start()
+    time.sleep(1.0)  # every writer now waits on the lock
+    blocker.execute("COMMIT")
+    blocker.close()
+    for thread in threads:
+        thread.join(60)
+    return results
+
+
+def test_two_writers_at_once_both_succeed(tmp_path: Path) -> None:
+    """Point 5: migrations and upserts are safe when two processes write at once."""
+    path = tmp_path / "c.sqlite3"
+    with sqlite3.connect(path) as db:  # a catalogue from before the migrated columns
+        db.execute("PRAGMA journal_mode=WAL")
+        db.executescript(FIRST_RELEASE)
+    opened = race(path, lambda: Catalogue(path).count())
+    assert opened == [0, 0], opened
+
+    stored = race(path, lambda: Catalogue(path).upsert(art()))
+    assert sorted(map(str, stored)) == ["added", "unchanged"], stored
+    assert Catalogue(path).count() == 1

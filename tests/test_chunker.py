@@ -34,3 +34,24 @@ def test_passages_keep_exact_offsets_and_whole_sentences() -> None:
     # every sentence of the text appears once, in order
     assert covered == texts(text)
     assert "Short end." in covered
+
+
+class Copies(str):
+    """A text that counts the characters its slices copy: the chunker's work, without a clock."""
+
+    copied = 0
+
+    def __getitem__(self, key: int | slice) -> str:
+        piece = super().__getitem__(key)
+        self.copied += len(piece)
+        return piece
+
+
+def test_a_text_without_line_breaks_is_split_in_linear_work() -> None:
+    """Point 12: a 2 MB one-line file must cost about what the same text in paragraphs does."""
+    sentence = "Nvidia said the H20 chip needs an export licence, and shares fell 6 per cent. "
+    one_line = Copies(sentence * 6_000)  # ~470 KB, not one line break
+    spans = split_sentences(one_line)
+    assert len(spans) == 6_000
+    assert one_line[spans[-1].start:spans[-1].end] == sentence.strip()
+    assert one_line.copied < 10 * len(one_line), f"{one_line.copied:,} characters copied"

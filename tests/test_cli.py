@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bot.desk import Desk
+
 NEWSDESK = str(Path(sys.executable).parent / "newsdesk")
 
 
@@ -73,3 +75,47 @@ def test_ingest_and_errors_are_one_line_and_exit_non_zero(tmp_path: Path) -> Non
     assert missing.stderr.strip() == "error: no article with id 'nope'"
     empty = run("ask", "   ", home=home)
     assert empty.returncode == 1 and "empty" in empty.stderr and "Traceback" not in empty.stderr
+
+
+def test_a_question_that_is_not_utf8_is_its_own_error_line(news_desk: Desk) -> None:
+    """Point 7: bad bytes on stdin or in the argument: that question's error, the rest answered."""
+    env = {**os.environ, "NEWSDESK_HOME": str(news_desk.settings.home)}
+    stdin = (b"what did Taiwan do about DeepSeek?\n\xff\xfe what did \xc3 Korea do?\n"
+             b"when did the AI Act enter into force?\n")
+    batch = subprocess.run([NEWSDESK, "ask", "--json", "-"], input=stdin, capture_output=True,
+                           env=env, timeout=600)
+    lines = [json.loads(line) for line in batch.stdout.decode("utf-8").splitlines()]
+    assert len(lines) == 3, batch.stderr.decode("utf-8", "replace")
+    assert lines[0]["citations"][0]["article_id"] == "tw-deepseek"
+    assert "UTF-8" in lines[1]["error"] and "what did" in lines[1]["question"]
+    assert lines[2]["citations"][0]["article_id"] == "eu-aiact"
+    assert batch.returncode == 1 and b"Traceback" not in batch.stderr
+
+    single = subprocess.run([NEWSDESK, b"ask", b"what did Korea do about \xff DeepSeek?"],
+                            capture_output=True, env=env, timeout=600)
+    assert single.returncode == 1 and single.stdout == b""
+    [line] = single.stderr.decode("utf-8").strip().splitlines()
+    assert line.startswith("error:") and "UTF-8" in line
+
+
+def test_logs_that_are_not_a_terminal_keep_one_message_per_line(tmp_path: Path) -> None:
+    """Point 13: no wrapping at 80 columns and no progress frames when stderr is a file."""
+    home, folder = tmp_path / "home", tmp_path / "news"
+    folder.mkdir()
+    name = "a-file-whose-name-alone-is-longer-than-the-eighty-columns-rich-assumes-[red]"
+    (folder / f"{name}.md").write_text("", "utf-8")
+    (folder / "ok.md").write_text("---\nid: x1\ntitle: Samsung Gauss\nlanguage: en\n---\n"
+                                  "Samsung unveiled its generative model Gauss in November.",
+                                  "utf-8")
+    out = run("ingest", str(folder), home=home)
+    assert out.returncode == 0 and "added 1" in out.stdout
+    [skipped] = out.stderr.splitlines()
+    assert skipped == f"skipped {folder / name}.md: the file is empty"
+    aid = "an-id-that-makes-this-error-message-longer-than-eighty-columns-" * 2
+    missing = run("article", aid, home=home)
+    assert missing.stderr == f"error: no article with id '{aid}'\n"
+    # the model's log line names a long path, and one torch thread: what behaves on a busy
+    # 2-core machine (benchmarks/bench_threads.py)
+    model = run("model", home=home)
+    [line] = model.stderr.splitlines()
+    assert line.startswith("INFO") and line.endswith(", 1 torch thread"), line

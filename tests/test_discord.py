@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 import threading
 
@@ -419,3 +420,30 @@ async def test_a_huge_article_still_fits_discords_limits(env: simcord.Env,
     assert len(embed) <= 6000 and embed.fields
     assert embed.fields[0].name.startswith("[1] Samsung unveils Gauss")
     assert_verbatim(news_desk, embed)
+
+
+async def test_refusals_say_why_once_and_are_not_logged_as_crashes(
+    env: simcord.Env, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Point 9: odd locations get their reason, not "Something went wrong"; a member shown
+    /config by a permission override gets one "Only admins" reply and no crash is logged."""
+    guild, channel, _, _alice, _admin = setup_guild(env)
+    mod = add_moderator(env, guild)
+    odd = {"http://127.0.0.1:99999/": "port", "http://[::1/": "malformed",
+           "news\x00evil": "NUL", "deep/" * 1000: "not a usable folder path"}
+    for location, reason in odd.items():
+        result = await mod.slash(channel, "sources add", location=location)
+        reply = last_reply(result)
+        assert reply.ephemeral and re.search(reason, reply.content, re.I), reply.content
+        assert "Something went wrong" not in reply.content
+    assert len(env.bot.desk.registry.all()) == 1  # only the news folder of the fixture
+
+    helpers = guild.create_role("helpers")
+    hal = guild.add_member(env.create_user("hal"), roles=[helpers])
+    commands = {c.name: c for c in await env.bot.tree.fetch_commands()}
+    guild.set_command_permissions(commands["config"], {helpers: True})
+    assert "config cooldown" in hal.available_commands(channel)
+    refused = await hal.slash(channel, "config cooldown", seconds=0)
+    assert refused.ephemeral and refused.response.content.startswith("Only admins")
+    assert refused.followups == []
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text

@@ -7,12 +7,16 @@ catalogue, embeds with the real model and answers from a real FAISS index.
 
 from __future__ import annotations
 
+import gzip
+import logging
 import os
 import random
 import re
 import subprocess
 import sys
 import time
+import tracemalloc
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -23,6 +27,7 @@ from conftest import make_settings
 from feed_server import (
     Behaviour,
     FeedServer,
+    Handler,
     Resource,
     Story,
     atom,
@@ -39,6 +44,7 @@ from bot.desk import Desk
 from corpus.catalogue import Catalogue
 from corpus.chunker import chunk
 from corpus.errors import NewsdeskError
+from corpus.fetcher import Fetcher, FetchError, FetchSettings
 from corpus.ids import id_from_url
 from corpus.netguard import HostPolicy, UnsafeURL
 from corpus.poll import SourceOutcome
@@ -599,3 +605,101 @@ def test_cli_sources_add_list_fetch_remove(tmp_path: Path, server: FeedServer) -
     assert f"removed {sid} ({feed_url}) and its 4 articles" in removed
     assert catalogue.count() == 0
     assert "no sources yet" in newsdesk("sources", "list").stdout
+
+
+# -- 9. what a fault campaign broke (issue 10) ------------------------------------------------
+
+def _compressed(size: int, codings: list[str]) -> bytes:
+    """`size` zero bytes under each content coding in turn, compressed a block at a time."""
+    wbits = {"gzip": 31, "deflate": 15}
+    data = b"\0" * 1_000_000
+    encoder = zlib.compressobj(9, zlib.DEFLATED, wbits[codings[0]])
+    body = b"".join(encoder.compress(data) for _ in range(size // len(data))) + encoder.flush()
+    for coding in codings[1:]:
+        encoder = zlib.compressobj(9, zlib.DEFLATED, wbits[coding])
+        body = encoder.compress(body) + encoder.flush()
+    return body
+
+
+def test_compressed_bombs_are_refused_without_inflating_them(server: FeedServer) -> None:
+    """Point 1: the size cap counts decoded bytes while decoding, under every content coding."""
+    fetcher = Fetcher(FetchSettings(allow_hosts=["127.0.0.1"], host_delay=0.0,
+                                    max_bytes=200_000))
+    feed = rss2("Test Wire", server.url("/"), [entry(server, MERIDIAN)])
+    server.serve("/gzipped.xml", Resource(gzip.compress(feed.body), feed.content_type,
+                                          headers={"Content-Encoding": "gzip"}))
+    assert fetcher.get(server.url("/gzipped.xml")).body == feed.body  # honest gzip still works
+    bombs = {"gzip": ["gzip"], "gzip, gzip": ["gzip", "gzip"], "deflate": ["deflate"],
+             "deflate, gzip": ["deflate", "gzip"]}
+    for header, codings in bombs.items():
+        body = _compressed(100_000_000, codings)
+        assert len(body) < 200_000  # small on the wire, 100 MB once inflated
+        server.serve("/bomb", Resource(body, "application/rss+xml",
+                                       headers={"Content-Encoding": header}))
+        tracemalloc.start()
+        try:
+            with pytest.raises(FetchError, match=r"too large \(over 200,000 bytes\)"):
+                fetcher.get(server.url("/bomb"))
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        assert peak < 10_000_000, f"{header}: {peak:,} bytes in memory at the peak"
+    server.serve("/brotli", Resource(b"\x1b\x03\x00\xf8\xa5", "text/html",
+                                     headers={"Content-Encoding": "br"}))
+    with pytest.raises(FetchError, match="content encoding br"):
+        fetcher.get(server.url("/brotli"))
+    fetcher.close()
+
+
+def test_a_redirect_to_a_malformed_link_is_that_items_error(
+        tmp_path: Path, embedder: Embedder, server: FeedServer,
+        caplog: pytest.LogCaptureFixture) -> None:
+    """Point 3: a bad port or a broken IPv6 literal costs one item, never the feed."""
+    desk = web_desk(tmp_path, embedder)
+    bad_port = replace(VOLTAIC, path="/to-bad-port")
+    bad_ipv6 = replace(BRUME, path="/to-bad-ipv6")
+    server.serve(MERIDIAN.path, MERIDIAN.page())
+    server.serve(bad_port.path, redirect("http://127.0.0.1:99999/"))
+    server.serve(bad_ipv6.path, redirect("http://[::1/"))
+    feed_url = server.serve("/feed.xml", rss2("Test Wire", server.url("/"), [
+        entry(server, s) for s in (MERIDIAN, bad_port, bad_ipv6)]))
+
+    source, outcome = desk.add_source(feed_url, "test")
+
+    assert (outcome.status, outcome.items, outcome.added, outcome.summaries) == ("ok", 3, 3, 2)
+    assert desk.registry.get(source.id).status == "ok"
+    assert not desk.article(article_id(server, MERIDIAN)).summary_only
+    for story in (bad_port, bad_ipv6):  # the page could not be fetched: the summary stands in
+        assert desk.article(article_id(server, story)).summary_only
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    for target, reason in (("http://127.0.0.1:99999/", "port"),
+                           ("http://[::1/", "malformed|invalid url in location")):
+        server.serve("/direct", redirect(target))
+        with pytest.raises(NewsdeskError, match=f"(?i){reason}") as refused:
+            desk.add_source(server.url("/direct"), "test")
+        assert "\n" not in str(refused.value)
+    assert len(desk.registry.all()) == 1 and desk.catalogue.count() == 3
+
+
+def slow_headers(handler: Handler) -> None:
+    """The status line at once, then one byte of a header every 0.25 s for 20 s: every read
+    succeeds well within the read timeout, so only an overall deadline stops it."""
+    handler.wfile.write(b"HTTP/1.1 200 OK\r\n")
+    handler.wfile.flush()
+    for _ in range(80):
+        if handler.server.owner.stopping.wait(0.25):
+            return
+        handler.wfile.write(b"X")
+        handler.wfile.flush()
+
+
+def test_the_deadline_bounds_headers_as_well_as_the_body(server: FeedServer) -> None:
+    """Point 4: connect + headers + body together stay within the overall deadline."""
+    fetcher = Fetcher(FetchSettings(allow_hosts=["127.0.0.1"], host_delay=0.0,
+                                    read_timeout=1.0, deadline=2.0))
+    server.serve("/slow-headers", slow_headers)
+    started = time.monotonic()
+    with pytest.raises(FetchError, match=r"too slow \(over 2 s\)"):
+        fetcher.get(server.url("/slow-headers"))
+    assert time.monotonic() - started < 4.0
+    fetcher.close()

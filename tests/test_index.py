@@ -145,3 +145,47 @@ def test_empty_catalogue_builds_an_empty_index(desk: Desk, tmp_path: Path) -> No
     stats = desk.reindex()
     assert stats.changed and stats.passages_total == 0
     assert desk.ask("anything at all?").abstained
+
+
+def test_a_damaged_pointer_serves_the_newest_intact_version_and_is_repaired(
+    desk: Desk, embedder: Embedder
+) -> None:
+    """Point 6: CURRENT deleted, zero-filled, not UTF-8 or naming a missing version: the newest
+    intact version answers, nothing is re-embedded, and the next index run fixes CURRENT."""
+    counting = CountingEmbedder(embedder)
+    seeded(desk)
+    desk.reindex()
+    for extra in (" Mise à jour.", " Deuxième mise à jour."):
+        desk.catalogue.upsert(article("kr", ARTICLES["kr"][2] + extra))
+        desk.reindex()
+    newest = desk.store.current_name()
+    assert newest is not None and len(desk.store.versions()) == 3
+    pointer = desk.store.root / "CURRENT"
+    damage = {"deleted": pointer.unlink, "zero-filled": lambda: pointer.write_bytes(b"\0" * 9),
+              "not UTF-8": lambda: pointer.write_bytes(b"v-00\xff003\n"),
+              "names a missing version": lambda: pointer.write_text("v-000099\n", "utf-8")}
+    for how, harm in damage.items():
+        harm()
+        fresh = Desk(desk.settings, embedder=counting)  # a new process meets the damage
+        assert fresh.store.load().name == newest, how
+        assert fresh.ask("what did Korea do about DeepSeek").citations[0].article_id == "kr"
+        assert fresh.stats().index_version == newest
+        stats = fresh.reindex()
+        assert (stats.changed, stats.version, counting.embedded) == (False, newest, 0), how
+        assert pointer.read_text("utf-8") == f"{newest}\n", how
+
+
+def test_leftovers_of_killed_builds_are_removed_at_the_next_publish(desk: Desk) -> None:
+    """Point 11: a killed build leaves a `.building-*` folder and a `.CURRENT.<pid>` file; the
+    next publish, holding the build lock, removes them however young they are."""
+    seeded(desk)
+    desk.reindex()
+    root = desk.store.root
+    (root / ".building-x1y2z3").mkdir()
+    (root / ".building-x1y2z3" / "vectors.npy").write_bytes(b"half a file")
+    (root / ".CURRENT.99999").write_text("v-000002\n", "utf-8")
+    desk.catalogue.upsert(article("tw", "Taiwan bars DeepSeek from every public agency now."))
+    stats = desk.reindex()
+    assert stats.changed
+    assert sorted(p.name for p in root.iterdir() if p.name.startswith(".")) == [".lock"]
+    assert desk.store.current_name() == stats.version

@@ -4,13 +4,18 @@ and nothing else in the batch lost."""
 from __future__ import annotations
 
 import json
+import os
 from datetime import date
 from pathlib import Path
 
+import pytest
+
+from bot.desk import Desk
 from corpus.catalogue import Catalogue
 from corpus.errors import LoadError
-from corpus.ingest import ingest_paths
+from corpus.ingest import IngestReport, ingest_paths
 from corpus.models import Article
+from corpus.registry import SourceError
 from corpus.sources.folder import load_paths
 
 LIMIT = 1_000_000
@@ -145,3 +150,71 @@ def test_utf16_with_bom_is_read(tmp_path: Path) -> None:
     f.write_bytes("Samsung stellte Gauss vor, ein generatives KI-Modell.".encode("utf-16"))
     [article] = load_one(f)
     assert isinstance(article, Article) and article.text.startswith("Samsung")
+
+
+def test_one_malformed_file_is_its_own_error_and_every_later_file_is_stored(
+        tmp_path: Path, desk: Desk) -> None:
+    """Point 2: impossible dates, huge integers, deep nesting, a file name that is not UTF-8."""
+    folder = desk.settings.sources_root / "hostile"
+    folder.mkdir(parents=True)
+    body = "Samsung unveiled its generative model Gauss in November, the company said."
+    bad = {
+        "a-month.md": f"---\npublished: 2025-13-45\n---\n{body}",
+        "a-feb30.md": f"---\npublished: 2025-02-30\n---\n{body}",
+        "a-bigint.md": f"---\nid: {'9' * 5000}\n---\n{body}",
+        "a-deep.md": f"---\ntitle: {'[' * 20000}{']' * 20000}\n---\n{body}",
+        "a-bigint.json": f'{{"id": {"9" * 5000}, "text": "{body}"}}',
+        "a-deep.json": "[" * 100_000 + "]" * 100_000,
+    }
+    for name, text in bad.items():
+        (folder / name).write_text(text, "utf-8")
+    lines = [json.dumps({"id": "line-1", "text": body}), "[" * 50_000 + "]" * 50_000,
+             json.dumps({"id": "line-3", "text": body})]
+    (folder / "b-lines.jsonl").write_text("\n".join(lines), "utf-8")
+    with open(os.path.join(os.fsencode(folder), b"c-caf\xe9.md"), "wb") as f:
+        f.write(f"---\nid: latin-name\n---\n{body}".encode())
+    (folder / "z-good.md").write_text(MD, "utf-8")
+
+    source, report = desk.add_source("hostile", "test", within=desk.settings.sources_root)
+
+    assert isinstance(report, IngestReport)
+    stored = {a.id for a in desk.catalogue.articles()}
+    assert stored == {"line-1", "line-3", "latin-name", "kr-ban"}
+    assert report.added == 4 and len(report.errors) == len(bad) + 1
+    for name in bad:
+        [error] = [e for e in report.errors if f"{os.sep}{name}:" in e]
+        assert "\n" not in error and "Traceback" not in error
+    assert any("b-lines.jsonl:2" in e for e in report.errors)
+    assert "not an ISO date" in next(e for e in report.errors if "a-feb30.md" in e)
+    assert desk.registry.get(source.id).status == "partial"
+    desk.refresh_folders()  # what the poller and /reindex do, again and again
+    assert {a.id for a in desk.catalogue.articles()} == stored
+
+
+def test_folder_sources_stay_inside_the_sources_folder(tmp_path: Path, desk: Desk) -> None:
+    """Point 10: a link out of the sources folder is not followed; the sources folder itself
+    is not a source laid over the others."""
+    root = desk.settings.sources_root
+    news, other = root / "news", root / "other"
+    news.mkdir(parents=True)
+    other.mkdir()
+    (news / "kept.md").write_text(MD, "utf-8")
+    (other / "sibling.md").write_text(MD.replace("kr-ban", "sibling"), "utf-8")
+    outside = tmp_path / "private"
+    outside.mkdir()
+    (outside / "secret.md").write_text(MD.replace("kr-ban", "secret"), "utf-8")
+    (news / "leak.md").symlink_to(outside / "secret.md")
+    (news / "leak-dir").symlink_to(outside, target_is_directory=True)
+    (news / "link-to-other.md").symlink_to(other / "sibling.md")  # still inside: fine
+
+    source, report = desk.add_source("news", "test", within=root)
+
+    assert {a.id for a in desk.catalogue.articles()} == {"kr-ban", "sibling"}
+    [error] = report.errors
+    assert "leak.md" in error and "outside the sources folder" in error
+    desk.refresh_folders()
+    assert desk.catalogue.get("secret") is None
+    for whole in (".", "", "./", "news/.."):
+        with pytest.raises(SourceError):
+            desk.add_source(whole, "test", within=root)
+    assert [s.id for s in desk.registry.all()] == [source.id]

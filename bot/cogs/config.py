@@ -13,7 +13,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discord_bot import NONE, NewsdeskBot
-from bot.permissions import is_admin
+from bot.permissions import ADMINS_ONLY, NotAllowed, is_admin
 
 ModeChoice = Literal["mention", "all"]
 
@@ -29,12 +29,11 @@ class Config(commands.GroupCog, group_name="config",
         super().__init__()
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        """Discord hides /config from members, but a server's permission override can show
+        it; the bot's error handler gives the one reply."""
         if interaction.guild_id is not None and is_admin(interaction):
             return True
-        await interaction.response.send_message(
-            "Only admins (Manage Server or Administrator) can change the configuration.",
-            ephemeral=True, allowed_mentions=NONE)
-        return False
+        raise NotAllowed(ADMINS_ONLY)
 
     async def _done(self, interaction: discord.Interaction, text: str, action: str) -> None:
         await self.bot.storage.audit(interaction.guild_id or 0, interaction.user.id,

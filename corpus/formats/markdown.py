@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from corpus.errors import LoadError
+from corpus.errors import LoadError, short_reason
 from corpus.models import Article
 from corpus.records import build_article
 
@@ -18,6 +18,15 @@ _LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 _EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
 
 
+class _FrontMatterLoader(yaml.SafeLoader):
+    """Safe YAML whose dates stay text: `build_article` judges them as it judges every other
+    format's (PyYAML would raise a bare ValueError on 2025-02-30)."""
+
+
+_FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp",
+                                   _FrontMatterLoader.construct_yaml_str)
+
+
 def split_front_matter(text: str, origin: str) -> tuple[dict[str, Any], str]:
     if not text.startswith("---"):
         return {}, text
@@ -25,11 +34,15 @@ def split_front_matter(text: str, origin: str) -> tuple[dict[str, Any], str]:
     if match is None:
         raise LoadError(origin, "front matter starts with '---' but is never closed")
     try:
-        fields = yaml.safe_load(match.group(1)) or {}
+        fields = yaml.load(match.group(1), Loader=_FrontMatterLoader) or {}  # a SafeLoader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 2})" if mark is not None else ""
         raise LoadError(origin, f"broken YAML front matter{where}") from None
+    except RecursionError:
+        raise LoadError(origin, "YAML front matter nested too deeply") from None
+    except ValueError as exc:  # e.g. an integer of thousands of digits
+        raise LoadError(origin, f"unreadable YAML front matter ({short_reason(exc)})") from None
     if not isinstance(fields, dict):
         raise LoadError(origin, "front matter must be key: value pairs")
     return fields, text[match.end():]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from corpus.errors import LoadError
+from corpus.errors import LoadError, short_reason
 from corpus.models import Article
 from corpus.records import build_article
 
@@ -22,11 +22,21 @@ def _record(obj: Any, origin: str, path_key: str) -> Article | LoadError:
         return exc
 
 
-def load_json(text: str, origin: str, path_key: str) -> list[Article | LoadError]:
+def _parse(text: str, origin: str, where: bool) -> Any:
+    """JSON, with every way it can fail (syntax, huge numbers, deep nesting) a LoadError."""
     try:
-        data = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise LoadError(origin, f"invalid JSON (line {exc.lineno}: {exc.msg})") from None
+        at = f"line {exc.lineno}: " if where else ""
+        raise LoadError(origin, f"invalid JSON ({at}{exc.msg})") from None
+    except RecursionError:
+        raise LoadError(origin, "invalid JSON (nested too deeply)") from None
+    except ValueError as exc:  # an integer of thousands of digits
+        raise LoadError(origin, f"invalid JSON ({short_reason(exc)})") from None
+
+
+def load_json(text: str, origin: str, path_key: str) -> list[Article | LoadError]:
+    data = _parse(text, origin, where=True)
     items = data if isinstance(data, list) else [data]
     return [_record(obj, f"{origin}[{i}]", f"{path_key}[{i}]") for i, obj in enumerate(items)]
 
@@ -38,9 +48,9 @@ def load_jsonl(text: str, origin: str, path_key: str) -> list[Article | LoadErro
             continue
         where = f"{origin}:{lineno}"
         try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            out.append(LoadError(where, f"invalid JSON ({exc.msg})"))
+            obj = _parse(line, where, where=False)
+        except LoadError as exc:
+            out.append(exc)
             continue
         out.append(_record(obj, where, f"{path_key}:{lineno}"))
     return out

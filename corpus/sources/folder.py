@@ -6,15 +6,18 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from corpus.errors import LoadError
-from corpus.formats import Loaded, load_file, supported
+from corpus.formats import Loaded, load_file, shown_path, supported
 
 
-def iter_files(paths: Iterable[Path]) -> Iterator[Path | LoadError]:
+def iter_files(paths: Iterable[Path], within: Path | None = None) -> Iterator[Path | LoadError]:
     """Every supported file under `paths`, in a stable order.
 
     A file named explicitly is always tried (so an unsupported type is
     reported); inside folders, unsupported and hidden files are skipped.
+    With `within`, a file whose real path lies outside it (a symbolic link
+    leading out of the sources folder) is refused, not read.
     """
+    root = within.resolve() if within is not None else None
     for path in paths:
         if path.is_dir():
             for child in sorted(path.rglob("*")):
@@ -22,15 +25,20 @@ def iter_files(paths: Iterable[Path]) -> Iterator[Path | LoadError]:
                 if any(part.startswith(".") for part in rel.parts):
                     continue
                 if child.is_file() and supported(child):
+                    if root is not None and not child.resolve().is_relative_to(root):
+                        yield LoadError(shown_path(child), "a link to a file outside the "
+                                        "sources folder; not read")
+                        continue
                     yield child
         elif path.is_file():
             yield path
         else:
-            yield LoadError(str(path), "no such file or folder")
+            yield LoadError(shown_path(path), "no such file or folder")
 
 
-def load_paths(paths: Iterable[Path], max_bytes: int) -> Iterator[Loaded]:
-    for item in iter_files(paths):
+def load_paths(paths: Iterable[Path], max_bytes: int,
+               within: Path | None = None) -> Iterator[Loaded]:
+    for item in iter_files(paths, within):
         if isinstance(item, LoadError):
             yield item
         else:

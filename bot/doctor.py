@@ -1,0 +1,178 @@
+"""`newsdesk doctor`: what is wrong with the data home, one line per part, and the repairs
+that cannot lose anything.
+
+Safe repairs only: a damaged catalogue is rebuilt beside the kept damaged file
+(rows that still read, then articles restored from the newest intact index
+version); a missing or damaged CURRENT is pointed at the newest intact
+version; leftovers of killed builds are removed. A healthy file is never
+touched, and the index work happens under the build lock, so a build running
+in another process is never disturbed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel
+
+from bot.settings import BotSettings
+from corpus import repair
+from corpus.errors import NewsdeskError
+from corpus.registry import Registry
+from index.builder import BuildBusy, build_lock
+from index.store import IndexCorrupt, IndexStore, Manifest
+
+Status = Literal["ok", "repaired", "problem"]
+
+
+class Finding(BaseModel):
+    part: str
+    status: Status
+    detail: str
+
+    def line(self) -> str:
+        return f"{self.part:10} {self.status:9} {self.detail}"
+
+
+class _Versions:
+    """Each version on disk checked once (checksums, not loaded): which are intact, and why
+    the others are not."""
+
+    def __init__(self, store: IndexStore) -> None:
+        self.store = store
+        self.names = store.versions()
+        self.intact: dict[str, Manifest] = {}
+        self.damaged: dict[str, str] = {}
+        for name in self.names:
+            try:
+                self.intact[name] = store.verify(name)
+            except IndexCorrupt as exc:
+                self.damaged[name] = str(exc).split(";")[0]
+
+    @property
+    def newest(self) -> str | None:
+        return max(self.intact) if self.intact else None
+
+
+def examine(settings: BotSettings, *, fix: bool,
+            model_check: Callable[[], str] | None = None) -> list[Finding]:
+    """Every part, in the order a repair needs them: the index first, since it restores
+    the catalogue."""
+    store = IndexStore(settings.index_dir)
+    versions = _Versions(store)
+    return [
+        _catalogue(settings.catalogue_path, versions, store, fix),
+        _registry(settings.catalogue_path),
+        _index(versions),
+        _pointer(store, versions, fix),
+        _leftovers(store, fix),
+        _model(settings, versions, model_check),
+    ]
+
+
+def _under_lock(store: IndexStore, work: Callable[[], Finding], part: str) -> Finding:
+    try:
+        with build_lock(store.root):
+            return work()
+    except BuildBusy:
+        return Finding(part=part, status="problem",
+                       detail="an index build is running; run `newsdesk doctor` when it ends")
+
+
+def _catalogue(path: Path, versions: _Versions, store: IndexStore, fix: bool) -> Finding:
+    if not path.exists():
+        return Finding(part="catalogue", status="ok", detail="none yet (nothing ingested)")
+    problem = repair.quick_check(path)
+    if problem is None:
+        return Finding(part="catalogue", status="ok", detail=f"{path} passes quick_check")
+    if not fix:
+        return Finding(part="catalogue", status="problem", detail=f"damaged ({problem})")
+    newest = versions.newest
+
+    def rebuild() -> Finding:
+        restore = versions.store.stored_articles(newest) if newest is not None else []
+        done = repair.rebuild(path, restore)
+        source = f" from index {newest}" if newest is not None else ""
+        return Finding(part="catalogue", status="repaired", detail=(
+            f"was damaged ({problem}); rebuilt with {done.salvaged_articles} articles and "
+            f"{done.salvaged_sources} sources that still read, {done.restored} articles "
+            f"restored{source}; the damaged file is kept as {done.kept_as.name}"))
+
+    return _under_lock(store, rebuild, "catalogue")
+
+
+def _registry(path: Path) -> Finding:
+    try:
+        sources = Registry(path).all()
+    except NewsdeskError as exc:
+        return Finding(part="registry", status="problem", detail=str(exc))
+    missing = [s.id for s in sources if s.kind == "folder" and not Path(s.location).is_dir()]
+    if missing:
+        return Finding(part="registry", status="problem", detail=(
+            f"{len(sources)} sources; folders missing for {', '.join(missing)} "
+            "(restore them, or `newsdesk sources remove ID`)"))
+    return Finding(part="registry", status="ok", detail=f"{len(sources)} sources")
+
+
+def _index(versions: _Versions) -> Finding:
+    if not versions.names:
+        return Finding(part="index", status="ok", detail="no version yet (`newsdesk index`)")
+    parts = [f"{n} ok" if n in versions.intact else f"{n} damaged ({versions.damaged[n]})"
+             for n in versions.names]
+    if not versions.intact:
+        return Finding(part="index", status="problem", detail=", ".join(parts) +
+                       "; run `newsdesk index --full` to rebuild it")
+    return Finding(part="index", status="ok", detail=", ".join(parts))
+
+
+def _pointer(store: IndexStore, versions: _Versions, fix: bool) -> Finding:
+    current = store.current_name()
+    if current is not None and current in versions.intact:
+        return Finding(part="pointer", status="ok", detail=f"CURRENT names {current}")
+    if not versions.names and current is None:
+        return Finding(part="pointer", status="ok", detail="no CURRENT yet")
+    wrong = f"CURRENT names {current}, which is not intact" if current else \
+        "CURRENT is missing or damaged"
+    newest = versions.newest
+    if newest is None or not fix:
+        hint = "" if newest is None else f" (it should name {newest})"
+        return Finding(part="pointer", status="problem", detail=wrong + hint)
+
+    def point() -> Finding:
+        store.point_to(newest)
+        return Finding(part="pointer", status="repaired", detail=f"{wrong}; it now names "
+                       f"{newest}")
+
+    return _under_lock(store, point, "pointer")
+
+
+def _leftovers(store: IndexStore, fix: bool) -> Finding:
+    found = store.leftovers()
+    if not found:
+        return Finding(part="leftovers", status="ok", detail="none")
+    names = ", ".join(p.name for p in found[:5]) + (" …" if len(found) > 5 else "")
+    if not fix:
+        return Finding(part="leftovers", status="problem", detail=f"{len(found)}: {names}")
+    return _under_lock(store, lambda: Finding(
+        part="leftovers", status="repaired",
+        detail=f"removed {store.remove_leftovers()} left by killed builds: {names}"),
+        "leftovers")
+
+
+def _model(settings: BotSettings, versions: _Versions,
+           check: Callable[[], str] | None) -> Finding:
+    """`check` loads the model and returns its id (the CLI passes the real loader)."""
+    if check is None:
+        return Finding(part="model", status="ok", detail="not checked")
+    try:
+        model_id = check()
+    except NewsdeskError as exc:
+        return Finding(part="model", status="problem", detail=str(exc))
+    newest = versions.newest
+    if newest is not None and versions.intact[newest].model != model_id:
+        return Finding(part="model", status="problem", detail=(
+            f"{model_id} loads, but the index was built with {versions.intact[newest].model}; "
+            "run `newsdesk index --full`"))
+    return Finding(part="model", status="ok", detail=f"{model_id} loads")
