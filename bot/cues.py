@@ -168,7 +168,8 @@ def names(text: str) -> set[str]:
             continue
         if fold(word) in _SENTENCE_START_WORDS or _CALENDAR.match(word):
             continue
-        opening = not text[:match.start()].strip(" \"'«“(¿¡-—")
+        before = text[:match.start()].rstrip(" \"'«“(¿¡-—")
+        opening = not before or before.endswith((".", "!", "?", "…", ":", "\n"))
         if opening and word[1:].islower():
             continue  # "Nouvelle démonstration…": capitalised because it opens the sentence
         out.add(fold(word))
@@ -278,7 +279,9 @@ def _shared_stem(a: str, b: str) -> bool:
         if x != y:
             break
         n += 1
-    return n >= max(4, min(len(a), len(b)) - 2) and not (a.isdigit() or b.isdigit())
+    if any(c.isdigit() for c in a + b):
+        return False  # "gpt-4" is not "gpt-5"
+    return n >= max(5, min(len(a), len(b)) - 2)
 
 
 def tokens(text: str) -> set[str]:

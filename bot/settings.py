@@ -11,10 +11,12 @@ from index.settings import IndexSettings
 
 class BotSettings(IndexSettings):
     min_relevance: float = Field(
-        0.112, description="a passage must be at least this relevant to be cited; below it we "
-        "abstain. Relevance is the rise above chance in margins of a true match, alike in "
-        "every pair of languages (calibrated with `newsdesk eval eval/sample_questions.jsonl "
-        "--sweep`)"
+        0.055, description="an article must be at least this relevant to be cited; below it "
+        "we abstain. Relevance is the rise above chance in margins of a true match, alike in "
+        "every pair of languages. Calibrated to decline at most 1 in 50 answerable questions "
+        "of the French PIAF set (`newsdesk eval piaf.fr.json --sweep`: 0.0553) and of "
+        "`eval/sample_questions.jsonl` (0.1125); the names and numbers a question holds "
+        "must also be found in the article"
     )
     max_citations: int = Field(3, description="at most this many articles cited per answer")
     max_question_chars: int = 500

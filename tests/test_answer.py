@@ -40,8 +40,9 @@ def test_every_excerpt_and_answer_sentence_is_a_verbatim_slice(sample_desk: Desk
             text = sample_desk.article(c.article_id).text
             assert text[c.start:c.end] == c.excerpt
             assert c.start <= c.highlight_start < c.highlight_end <= c.end
-            sentence = text[c.highlight_start:c.highlight_end]
-            assert f"{sentence} [{c.n}]" in answer.text
+            statement = next(st for st in answer.statements if c.n in st.citations)
+            assert text[c.highlight_start:c.highlight_end] in statement.text
+            assert f"{statement.text} [{c.n}]" in answer.text
 
 
 def test_off_topic_questions_abstain_and_cite_nothing(sample_desk: Desk) -> None:
@@ -61,3 +62,63 @@ def test_bad_questions_are_one_line_errors(sample_desk: Desk, question: str,
     with pytest.raises(QuestionError, match=message) as info:
         sample_desk.ask(question)
     assert "\n" not in str(info.value)
+
+
+def test_the_seed_answer_leads_with_the_fact_from_one_story(sample_desk: Desk) -> None:
+    answer = sample_desk.ask("what did Korea do about DeepSeek")
+    assert "17 février" in answer.lead and "suspendu" in answer.lead
+    first = answer.citations[0]
+    assert first.highlight in answer.lead
+    # a ban in Australia is about DeepSeek, not an answer about Korea
+    assert all("korea" in c.article_id or "coree" in c.article_id for c in answer.citations)
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("Who founded DeepSeek?", "Liang Wenfeng"),
+    ("How much did Italy's privacy watchdog fine OpenAI in December 2024 over ChatGPT?",
+     "15 milioni"),
+    ("What valuation did Mistral AI reach after its June 2024 funding round?", "5,8 milliards"),
+])
+def test_the_lead_is_the_sentence_that_answers(sample_desk: Desk, question: str,
+                                              expected: str) -> None:
+    answer = sample_desk.ask(question)
+    assert expected in answer.lead, answer.lead
+
+
+@pytest.mark.parametrize("question", [
+    "When will GPT-5 be released?",  # the corpus knows GPT-4 only
+    "What did Meta do about Llama 5?",
+    "Did Canada ban TikTok?",  # bans, yes; Canada and TikTok, no
+    "What did Apple announce at WWDC 2019?",
+])
+def test_near_topic_questions_decline(sample_desk: Desk, question: str) -> None:
+    answer = sample_desk.ask(question)
+    assert answer.abstained, answer.text
+
+
+def test_english_questions_about_chinese_and_korean_articles_are_answered(
+        sample_desk: Desk) -> None:
+    """The bar is the same in every pair of languages: an English question about a
+    Chinese article is not declined for being cross-lingual."""
+    zh = sample_desk.ask("How many H800 GPU hours did the full training of DeepSeek-V3 take?")
+    assert not zh.abstained and zh.citations[0].language == "zh"
+    assert "278.8万" in zh.citations[0].excerpt
+    ko = sample_desk.ask("What is Samsung Gauss?")
+    assert not ko.abstained and ko.citations[0].language == "ko"
+
+
+def test_a_follow_up_answers_the_new_question(sample_desk: Desk) -> None:
+    first = sample_desk.ask("Who won the 2024 Nobel Prize in Physics?")
+    assert "Hinton" in first.lead
+    follow = sample_desk.ask("How much is the prize money?",
+                             context=["Who won the 2024 Nobel Prize in Physics?"])
+    assert "Kronen" in follow.lead  # the prize money, not the winners again
+
+
+def test_the_json_answer_says_how_it_was_made(sample_desk: Desk) -> None:
+    answer = json.loads(sample_desk.ask("Who founded DeepSeek?").model_dump_json())
+    assert answer["mode"] == "extractive"
+    assert answer["statements"][0]["citations"] == [1]
+    citation = answer["citations"][0]
+    assert citation["summary_only"] is False
+    assert citation["relevance"] >= sample_desk.settings.min_relevance

@@ -36,6 +36,9 @@ def test_jsonl_eval_counts_hits_keywords_and_abstentions(sample_desk: Desk,
     assert (f.n, f.answerable, f.unanswerable) == (4, 2, 2)
     assert f.r1 == 1.0 and f.r5 == 1.0 and f.mrr == 1.0 and f.cited_first == 1.0
     assert f.keyword_in_excerpt == 1.0
+    # what a member reads first holds the answer, and no other story is cited beside it
+    assert f.answer_in_lead == 1.0 and f.answer_in_highlight == 1.0
+    assert f.off_topic == 0.0 and f.off_topic_extra == 0.0
     assert f.declined_unanswerable == 1.0 and f.wrongly_declined == 0.0
     by_type = ev.breakdown(outcomes, "type")
     assert set(by_type) == {"fact", "who", "unanswerable", "-"}

@@ -21,6 +21,14 @@ _QUESTION_WORDS = re.compile(
     r"cuál|chi|cosa|quando|dove|perché|come)\b", re.I)
 
 
+_MENTION = re.compile(r"<(?:@[!&]?|#)\d+>")
+
+
+def plain_question(text: str) -> str:
+    """Without Discord's mention markup: `<@123>` means nothing to a search."""
+    return _MENTION.sub(" ", text)
+
+
 def looks_like_question(text: str) -> bool:
     text = text.strip()
     return text.endswith(("?", "？")) or bool(_QUESTION_WORDS.match(text))
@@ -45,7 +53,8 @@ class Ask(commands.Cog):
     async def ask(self, interaction: discord.Interaction,
                   question: app_commands.Range[str, 1, 1000]) -> None:
         try:
-            question = validate_question(question, self.bot.desk.settings.max_question_chars)
+            question = validate_question(plain_question(question),
+                                         self.bot.desk.settings.max_question_chars)
         except NewsdeskError as exc:
             await interaction.response.send_message(str(exc), ephemeral=True,
                                                     allowed_mentions=NONE)
@@ -86,7 +95,7 @@ class Ask(commands.Cog):
         mode = config.channels.get(parent_id) or config.channels.get(channel.id)
         if mode is None and not in_our_thread:
             return  # not an enabled channel: ignored
-        text = re.sub(rf"<@!?{self.bot.user.id}>", "", message.content).strip()
+        text = plain_question(message.content).strip()
         if not (mentioned or ((mode == "all" or in_our_thread) and looks_like_question(text))):
             return
         send = message.reply
