@@ -123,30 +123,27 @@ def supported(question: Question, names: dict[str, str], article: Article) -> bo
     publication); in Latin-script articles, CamelCase names must appear, and at least
     half of the others (a translation may change them: "Korea" is "Corée"); in other
     scripts, acronyms must appear."""
-    text = f"{article.title}\n{article.text}"
-    folded, words = cues.fold(text), cues.tokens(text)
-    in_text = cues.digits(text)
+    text = cues.read(f"{article.title}\n{article.text}")
     for number in question.digits:
         if any(number in cues.digits(name) for name in names):
             continue  # part of a name: "GPT-5"
         if cues.is_year(number):
             # news rarely repeats the year it was published in
-            if number not in in_text and not _published_in(article, int(number)):
+            if number not in text.digits and not _published_in(article, int(number)):
                 return False
-        elif cues.is_specific(number) and number not in in_text:
+        elif cues.is_specific(number) and number not in text.digits:
             return False
     for name, kind in names.items():
-        if kind == "version" and not cues.found(name, words, folded):
+        if kind == "version" and not cues.found(name, text):
             return False
-    if not cues.is_latin(article.text):
+    if not text.latin:
         # Korean, Japanese or Chinese news spells most names its own way, not acronyms
-        return all(cues.found(name, words, folded) for name, kind in names.items()
+        return all(cues.found(name, text) for name, kind in names.items()
                    if kind == "acronym")
-    if any(kind == "distinct" and not cues.found(name, words, folded)
-           for name, kind in names.items()):
+    if any(kind == "distinct" and not cues.found(name, text) for name, kind in names.items()):
         return False
     plain = [name for name, kind in names.items() if kind in ("plain", "acronym")]
-    hits = sum(1 for name in plain if cues.found(name, words, folded))
+    hits = sum(1 for name in plain if cues.found(name, text))
     return 2 * hits >= len(plain)
 
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 
 class Want(StrEnum):
@@ -288,6 +290,30 @@ def tokens(text: str) -> set[str]:
     return {m.group() for m in _TOKEN.finditer(fold(text))}
 
 
+@dataclass(frozen=True)
+class Text:
+    """An article's text read once for name look-ups: folded, its words, their stems."""
+
+    folded: str
+    words: frozenset[str]
+    stems: dict[str, frozenset[str]]  # first five letters → the words that start so
+    digits: frozenset[str]
+    latin: bool
+
+
+@lru_cache(maxsize=512)
+def read(text: str) -> Text:
+    """Cached: the same articles lead answer after answer."""
+    folded = fold(text)
+    words = frozenset(m.group() for m in _TOKEN.finditer(folded))
+    stems: dict[str, set[str]] = {}
+    for word in words:
+        if len(word) >= 5 and not any(c.isdigit() for c in word):
+            stems.setdefault(word[:5], set()).add(word)
+    return Text(folded, words, {k: frozenset(v) for k, v in stems.items()},
+                frozenset(digits(text)), is_latin(text))
+
+
 def is_latin(text: str) -> bool:
     """Mostly Latin letters: names can be looked up literally in it."""
     sample = text[:2000]
@@ -295,18 +321,18 @@ def is_latin(text: str) -> bool:
     return bool(letters) and len(_LATIN_LETTER.findall(sample)) / letters > 0.6
 
 
-def found(name: str, text_tokens: set[str], folded_text: str) -> bool:
+def found(name: str, text: Text) -> bool:
     """A question's name in an article: the word itself, a longer form ("Korea" →
     "Korean"), a hyphen or space variant ("GPT-5" = "GPT 5"), or a translation."""
-    if " " not in name and any(_shared_stem(name, t) for t in text_tokens):
+    if " " not in name and any(_shared_stem(name, w) for w in text.stems.get(name[:5], ())):
         return True
     variants = {name, name.replace("-", " "), name.replace("-", ""), name.replace(" ", "-")}
     # Latin-only edges: "DeepSeek-V3模型" holds "deepseek-v3"
-    if any(re.search(rf"(?<![a-z0-9]){re.escape(v)}(?![a-z0-9])", folded_text)
+    if any(re.search(rf"(?<![a-z0-9]){re.escape(v)}(?![a-z0-9])", text.folded)
            for v in variants):
         return True
     group = _ALIAS_OF.get(name)
-    return bool(group and group & text_tokens)
+    return bool(group and group & text.words)
 
 
 _VERSION = re.compile(rf"\b(?!(?:{_MONTHS})\b)[A-Z][\w.-]*?[ -]?\d+(?:\.\d+)?[a-z]?\b", re.I)

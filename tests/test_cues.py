@@ -62,7 +62,7 @@ def test_names_of_a_question_and_their_kinds() -> None:
 ])
 def test_names_are_found_in_an_article_however_it_spells_them(name: str, text: str,
                                                               expected: bool) -> None:
-    assert cues.found(name, cues.tokens(text), cues.fold(text)) is expected
+    assert cues.found(name, cues.read(text)) is expected
 
 
 def test_what_a_sentence_holds() -> None:
