@@ -45,7 +45,7 @@ class BotSettings(IndexSettings):
         "streaming); past it the member gets the quoted answer")
     llm_stream: bool = Field(True, description="ask for a streamed reply (SSE)")
     llm_min_support: float = Field(
-        0.075, description="a written sentence is kept only if its best cited sentence rises "
+        0.085, description="a written sentence is kept only if its best cited sentence rises "
         "this far above what unrelated text of that language scores (calibrated with "
         "`eval/calibrate_writer.py`)")
 

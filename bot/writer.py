@@ -205,10 +205,12 @@ def chance(null: LanguageNull, vectors: np.ndarray, language: str) -> np.ndarray
     return (vectors @ rows.T).mean(axis=1)
 
 
-def support(drafts: list[Draft], given: dict[int, Passage], embedder: Embedder,
-            null: LanguageNull) -> list[float]:
+def support(drafts: list[Draft], given: dict[int, Passage],
+            embedder: Embedder, null: LanguageNull) -> list[float]:
     """Per draft, the best rise above chance of a sentence of the passages it cites: a
-    faithful rendering of one of them rises far, a merely topical sentence does not."""
+    faithful rendering of one of them rises far, a merely topical sentence does not.
+    (Divided by a per-pair unit from the retriever's margins, rises were fairer across
+    languages but a same-language summary scored too low: `eval/calibrate_writer.py`.)"""
     pool = [(n, s) for n, p in given.items() for s in p.sentences]
     vectors = embedder.passages([d.text for d in drafts] + [s for _, s in pool])
     written, candidates = vectors[:len(drafts)], vectors[len(drafts):]
@@ -235,8 +237,8 @@ def verify(reply: str, citations: list[Citation], language: str, embedder: Embed
         verdicts.append(Verdict(draft, reason))
     pending = [v for v in verdicts if v.reason is None]
     if pending:
-        for verdict, rise in zip(pending, support([v.draft for v in pending], given, embedder,
-                                                  null), strict=True):
+        rises = support([v.draft for v in pending], given, embedder, null)
+        for verdict, rise in zip(pending, rises, strict=True):
             verdict.support = rise
             if rise < bar:
                 verdict.reason = f"too far from its passages ({rise:.3f} < {bar:.3f})"
