@@ -91,13 +91,14 @@ _QUANTITY = re.compile(
     r"(?P<factor>[十百千십백천])?(?P<unit>[万萬億亿兆만억조])|(?P<bare>[千천]))", _I)
 
 _CURRENCIES: list[tuple[str, re.Pattern[str]]] = [
-    ("EUR", re.compile(r"€|\beur(?:o|os)?\b|유로|欧元|歐元|ユーロ", _I)),
-    ("USD", re.compile(r"\$|\bus[d$]\b|\bdollars?\b|\bdólar(?:es)?\b|\bdollar[io]\b|달러|"
-                       r"美元|ドル", _I)),
+    # Korean and Japanese names count only after a number: "이유로" is "for the reason"
+    ("EUR", re.compile(r"€|\beur(?:o|os)?\b|[\d만억조천万億]\s*(?:유로|ユーロ)|欧元|歐元", _I)),
+    ("USD", re.compile(r"\$|\bus[d$]\b|\bdollars?\b|\bdólar(?:es)?\b|\bdollar[io]\b|"
+                       r"[\d만억조천万億]\s*(?:달러|ドル)|美元", _I)),
     ("GBP", re.compile(r"£|\bgbp\b|\bpounds? sterling\b|\blivres? sterling\b|\bsterlina\b",
                        _I)),
-    ("JPY", re.compile(r"\byen\b|円|엔화|日元", _I)),
-    ("CNY", re.compile(r"\byuan\b|\brmb\b|人民币|(?<![美欧歐日港])元", _I)),
+    ("JPY", re.compile(r"\byen\b|[\d万億兆千]\s*円|[\d만억조천]\s*엔|日元", _I)),
+    ("CNY", re.compile(r"\byuan\b|\brmb\b|人民币|[\d万億亿兆千百]\s*元", _I)),
     ("¥", re.compile(r"¥")),  # yen or yuan: a passage in either currency offers it
     ("KRW", re.compile(r"₩|\bkrw\b|(?:\d|\bmillions?|\bbillions?|\btrillions?)\s*won\b|"
                        r"(?<=[\d만억조천])\s*원", _I)),

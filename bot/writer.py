@@ -31,7 +31,7 @@ from urllib.parse import urlsplit, urlunsplit
 import numpy as np
 from pydantic import BaseModel
 
-from bot import facts
+from bot import cues, facts
 from bot.answer import Answer, Citation, Statement
 from bot.settings import BotSettings
 from corpus.chunker import split_sentences
@@ -49,6 +49,7 @@ MAX_SENTENCES = 4
 MAX_REPLY_CHARS = 4000  # a reply longer than this is not the 1–4 sentences asked for
 MAX_SENTENCE_CHARS = 400
 NO_ANSWER = "NO_ANSWER"
+MIN_SHARED_WORDS = 0.5  # same language: `eval/calibrate_writer.py` prints what it keeps
 LANGUAGE_NAMES = {
     "ar": "Arabic", "cs": "Czech", "da": "Danish", "de": "German", "el": "Greek",
     "en": "English", "es": "Spanish", "fa": "Persian", "fi": "Finnish", "fr": "French",
@@ -74,7 +75,7 @@ _INSTRUCTION = re.compile(
     r"\b(?:ignore|disregard|forget|override|ignorez|ignorer|oubliez|oublie|ignoriere|"
     r"ignorieren|vergiss|vergessen|ignora|olvida|dimentica)\w*\b.{0,60}?\b(?:instructions?|"
     r"prompts?|rules|directives?|consignes?|règles|anweisungen|regeln|instrucciones|reglas|"
-    r"istruzioni|regole|above|previous|prior)\b|"
+    r"istruzioni|regole)\b|"
     r"\b(?:system prompt|you are (?:now )?(?:an? )?(?:ai|assistant|chatbot|language model)|"
     r"as an ai\b|(?:assistants?|chatbots?|language models?|llms?|ai models?)\s+(?:must|should|"
     r"shall|will)\b|tell (?:the |every |all )?(?:users?|readers?|members?)\b)|"
@@ -195,6 +196,36 @@ def fact_problem(draft: Draft, language: str, given: dict[int, Passage]) -> str 
     return f"states what its passages do not: {', '.join(missing)}" if missing else None
 
 
+def name_problem(draft: Draft, language: str, given: dict[int, Passage]) -> str | None:
+    """A version ("GPT-5") or a brand spelled alike everywhere ("OpenAI") that no cited
+    passage mentions was made up; names a translation changes ("Korea", "Corée") are
+    left to the similarity check, as `bot.answer.supported` leaves them."""
+    text = "\n".join(given[n].text for n in draft.cites)
+    folded, words, latin = cues.fold(text), cues.tokens(text), cues.is_latin(text)
+    proper = cues.names(draft.text)  # "Llama 5" is a version, "On 17" is not
+    for name, kind in cues.question_names(draft.text, language).items():
+        if kind == "version" and " " in name and name.split(" ")[0] not in proper:
+            continue
+        if (kind == "version" or (kind == "distinct" and latin)) and \
+                not cues.found(name, words, folded):
+            return f"names {name!r}, which its passages do not"
+    return None
+
+
+def wording_problem(draft: Draft, language: str, given: dict[int, Passage]) -> str | None:
+    """In the passage's own language, a faithful sentence reuses its words; the embedding
+    model alone scores "DeepSeek has been banned in every country" close to "Korea
+    suspended DeepSeek downloads". Latin script only (words are not spaced in CJK)."""
+    same = [given[n].text for n in draft.cites if given[n].language == language]
+    if not same or not cues.is_latin(draft.text) or not cues.is_latin(same[0]):
+        return None
+    wanted = cues.words(draft.text)
+    share = cues.overlap(wanted, cues.words("\n".join(same)))
+    if wanted and share < MIN_SHARED_WORDS:
+        return f"shares too few words with its passages ({share:.2f} < {MIN_SHARED_WORDS})"
+    return None
+
+
 def chance(null: LanguageNull, vectors: np.ndarray, language: str) -> np.ndarray:
     """What each vector scores, on average, against unrelated sentences of `language`
     (the background paragraphs): the level a true match must rise above. Without a
@@ -233,7 +264,8 @@ def verify(reply: str, citations: list[Citation], language: str, embedder: Embed
     given = passages(citations)
     verdicts = []
     for draft in parse_reply(reply):
-        reason = form_problem(draft, set(given)) or fact_problem(draft, language, given)
+        reason = form_problem(draft, set(given)) or fact_problem(draft, language, given) or \
+            name_problem(draft, language, given) or wording_problem(draft, language, given)
         verdicts.append(Verdict(draft, reason))
     pending = [v for v in verdicts if v.reason is None]
     if pending:
