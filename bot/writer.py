@@ -216,8 +216,8 @@ def wording_problem(draft: Draft, language: str, given: dict[int, Passage]) -> s
     """In the passage's own language, a faithful sentence reuses its words; the embedding
     model alone scores "DeepSeek has been banned in every country" close to "Korea
     suspended DeepSeek downloads". Latin script only (words are not spaced in CJK)."""
-    same = [given[n].text for n in draft.cites if given[n].language == language]
-    if not same or not cues.is_latin(draft.text) or not cues.is_latin(same[0]):
+    same = [" ".join(given[n].sentences) for n in draft.cites if given[n].language == language]
+    if not any(same) or not cues.is_latin(draft.text) or not cues.is_latin(same[0]):
         return None
     wanted = cues.words(draft.text)
     share = cues.overlap(wanted, cues.words("\n".join(same)))
