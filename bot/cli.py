@@ -142,6 +142,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     print(f"index: {stats.index_version or 'none'} — {stats.indexed_articles} articles, "
           f"{stats.indexed_passages} passages, built {stats.index_created or '-'}")
     print(f"model: {stats.model or '-'}")
+    print(f"writer: {stats.writer.describe() if stats.writer else 'off (quotes only)'}")
     return 0
 
 

@@ -17,6 +17,7 @@ from pydantic import BaseModel
 import corpus
 from bot.answer import Answer, compose, validate_question
 from bot.settings import BotSettings
+from bot.writer import Writer, WriterHealth
 from corpus.catalogue import Catalogue
 from corpus.errors import NewsdeskError
 from corpus.fetcher import Fetcher
@@ -54,6 +55,7 @@ class Stats(BaseModel):
     indexed_passages: int
     index_created: str | None
     model: str | None
+    writer: WriterHealth | None = None  # None: answers are quotes only (no NEWSDESK_LLM_URL)
 
 
 class Desk:
@@ -67,6 +69,7 @@ class Desk:
         self._embedder = embedder  # loaded on first use when not given
         self._retriever: Retriever | None = None
         self._lock = threading.Lock()
+        self.writer = Writer.from_settings(self.settings)  # None unless NEWSDESK_LLM_URL
 
     @property
     def embedder(self) -> Embedder:
@@ -239,6 +242,8 @@ class Desk:
                                        language=language)
         answer = compose(question, hits, self.settings.min_relevance,
                          self.settings.max_citations, language)
+        if self.writer is not None:  # the quoted answer stands unless a checked one is written
+            answer = self.writer.write(answer, language, self.embedder)
         return answer, hits
 
     def article(self, article_id: str) -> Article:
@@ -261,4 +266,5 @@ class Desk:
             indexed_passages=manifest.passages if manifest else 0,
             index_created=manifest.created.isoformat(timespec="seconds") if manifest else None,
             model=manifest.model if manifest else None,
+            writer=self.writer.health() if self.writer else None,
         )

@@ -35,6 +35,21 @@ class BotSettings(IndexSettings):
     discord_token: SecretStr | None = Field(
         None, validation_alias=AliasChoices("DISCORD_TOKEN", "NEWSDESK_DISCORD_TOKEN")
     )
+    llm_url: str | None = Field(
+        None, description="base URL of an OpenAI-compatible chat-completions server (Ollama: "
+        "http://127.0.0.1:11434/v1, llama.cpp's server, vLLM, LM Studio, OpenAI); set, answers "
+        "are written in the asker's language and checked against the quotes; unset: quotes only")
+    llm_model: str = Field("", description="the model the server should use (required with "
+                           "llm_url; any name for llama.cpp's server)")
+    llm_api_key: SecretStr | None = Field(None, description="sent as a bearer token; never shown")
+    llm_deadline: float = Field(
+        20.0, gt=0, description="seconds the whole LLM call may take (connect, answer, "
+        "streaming); past it the member gets the quoted answer")
+    llm_stream: bool = Field(True, description="ask for a streamed reply (SSE)")
+    llm_min_support: float = Field(
+        0.085, description="a written sentence is kept only if its best cited sentence rises "
+        "this far above what unrelated text of that language scores (calibrated with "
+        "`eval/calibrate_writer.py`)")
 
     @property
     def sources_root(self) -> Path:

@@ -238,8 +238,10 @@ class Moderation(commands.Cog):
         text = (f"Articles: {figures.articles}\nPassages: {figures.indexed_passages}\n"
                 f"Index: {figures.index_version or 'none'} (built {age} ago)\n"
                 f"Questions today: {today}\nFeedback: {ratio} ({feedback.up} 👍 / "
-                f"{feedback.down} 👎)")
-        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NONE)
+                f"{feedback.down} 👎)\n"
+                f"Writer: {figures.writer.describe() if figures.writer else 'off (quotes only)'}")
+        await interaction.response.send_message(clip(text, 2000), ephemeral=True,
+                                                allowed_mentions=NONE)
 
 
 async def setup(bot: NewsdeskBot) -> None:
