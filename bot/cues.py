@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from enum import StrEnum
 from functools import lru_cache
 
@@ -272,6 +273,7 @@ _ALIASES: list[set[str]] = [
 _ALIAS_OF = {word: group for group in _ALIASES for word in group}
 _TOKEN = re.compile(r"[^\W_]+(?:[-.'’][^\W_]+)*", re.U)
 _LATIN_LETTER = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ]")
+NEAR_NAME = 0.75  # how alike two spellings of a name must be (difflib ratio)
 
 
 def _shared_stem(a: str, b: str) -> bool:
@@ -297,6 +299,7 @@ class Text:
     folded: str
     words: frozenset[str]
     stems: dict[str, frozenset[str]]  # first five letters → the words that start so
+    initials: dict[str, frozenset[str]]  # first letter → the longer words that start so
     digits: frozenset[str]
     latin: bool
 
@@ -307,10 +310,13 @@ def read(text: str) -> Text:
     folded = fold(text)
     words = frozenset(m.group() for m in _TOKEN.finditer(folded))
     stems: dict[str, set[str]] = {}
+    initials: dict[str, set[str]] = {}
     for word in words:
         if len(word) >= 5 and not any(c.isdigit() for c in word):
             stems.setdefault(word[:5], set()).add(word)
+            initials.setdefault(word[0], set()).add(word)
     return Text(folded, words, {k: frozenset(v) for k, v in stems.items()},
+                {k: frozenset(v) for k, v in initials.items()},
                 frozenset(digits(text)), is_latin(text))
 
 
@@ -321,10 +327,24 @@ def is_latin(text: str) -> bool:
     return bool(letters) and len(_LATIN_LETTER.findall(sample)) / letters > 0.6
 
 
+def _near(name: str, text: Text) -> bool:
+    """A misspelt or transliterated name: "Mitterand" for "Mitterrand", "Tokyo" for "Tokio",
+    "Warsaw" for "Warschau" — long words that start alike and differ little."""
+    if len(name) < 5 or any(c.isdigit() for c in name):
+        return False
+    for word in text.initials.get(name[0], ()):
+        if abs(len(word) - len(name)) <= 3 and \
+                SequenceMatcher(None, name, word).ratio() >= NEAR_NAME:
+            return True
+    return False
+
+
 def found(name: str, text: Text) -> bool:
     """A question's name in an article: the word itself, a longer form ("Korea" →
     "Korean"), a hyphen or space variant ("GPT-5" = "GPT 5"), or a translation."""
     if " " not in name and any(_shared_stem(name, w) for w in text.stems.get(name[:5], ())):
+        return True
+    if " " not in name and _near(name, text):
         return True
     variants = {name, name.replace("-", " "), name.replace("-", ""), name.replace(" ", "-")}
     # Latin-only edges: "DeepSeek-V3模型" holds "deepseek-v3"
@@ -350,8 +370,9 @@ def question_names(question: str, language: str = "") -> dict[str, str]:
     names, unless they are names we know in other languages ("Schweiz")."""
     out: dict[str, str] = {}
     for match in _VERSION.finditer(question):
-        if match.group()[0].isupper():
-            out[fold(match.group())] = "version"
+        head = re.split(r"[ \d-]", fold(match.group()))[0]
+        if match.group()[0].isupper() and len(head) > 2 and head not in _SENTENCE_START_WORDS:
+            out[fold(match.group())] = "version"  # not "En 2005" nor "Au 20"
     parts = {p for v in out for p in re.split(r"[ -]", v)}
     distinct = {fold(m.group()) for m in _DISTINCT.finditer(question)}
     acronyms = {fold(m.group()).removesuffix("s") for m in _ACRONYM.finditer(question)}

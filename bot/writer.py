@@ -201,13 +201,13 @@ def name_problem(draft: Draft, language: str, given: dict[int, Passage]) -> str 
     passage mentions was made up; names a translation changes ("Korea", "Corée") are
     left to the similarity check, as `bot.answer.supported` leaves them."""
     text = "\n".join(given[n].text for n in draft.cites)
-    folded, words, latin = cues.fold(text), cues.tokens(text), cues.is_latin(text)
+    read = cues.read(text)
     proper = cues.names(draft.text)  # "Llama 5" is a version, "On 17" is not
     for name, kind in cues.question_names(draft.text, language).items():
         if kind == "version" and " " in name and name.split(" ")[0] not in proper:
             continue
-        if (kind == "version" or (kind == "distinct" and latin)) and \
-                not cues.found(name, words, folded):
+        if (kind == "version" or (kind == "distinct" and read.latin)) and \
+                not cues.found(name, read):
             return f"names {name!r}, which its passages do not"
     return None
 

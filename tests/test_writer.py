@@ -45,12 +45,17 @@ from index.embedder import Embedder
 KEY = "sk-test-SECRET-4f9a1c"
 DEADLINE = 4.0
 KOREA = "what did Korea do about DeepSeek"  # cites the French article alone
-KOREA_DE = "Was hat Südkorea wegen DeepSeek unternommen?"  # cites three articles
+KOREA_DE = "Was hat Südkorea wegen DeepSeek unternommen?"  # cites the English follow-up
+TAIWAN_TEXAS = "What did Taiwan and Texas each do about DeepSeek?"  # one article per side
 SUSPENDED = ("On 17 February, the South Korean government suspended new downloads of the "
              "DeepSeek chatbot app, citing data security concerns")
 RUSHED = "Many people in the country had rushed to the app to question it on those topics"
 SUSPENDED_DE = ("Am 17. Februar setzte die südkoreanische Regierung neue Downloads der "
                 "DeepSeek-App wegen Bedenken zur Datensicherheit aus")
+TRANSFERRED_DE = ("Die Behörde erklärte, DeepSeek habe Daten südkoreanischer Nutzer ohne "
+                  "ordnungsgemäße Einwilligung an Unternehmen in China und den Vereinigten "
+                  "Staaten übermittelt")
+TAIWAN_SAID = "Taiwan told its government agencies to stop using DeepSeek on 31 January"
 
 
 @pytest.fixture(scope="module")
@@ -110,20 +115,20 @@ def test_a_faithful_answer_is_given_as_written_with_the_quotes_unchanged(
 
 
 def test_the_answer_is_written_in_the_askers_language(wdesk: Desk, llm: LLMServer) -> None:
-    answer = ask(wdesk, llm, Reply(f"{SUSPENDED_DE} [2]."), KOREA_DE, locale="de")
+    answer = ask(wdesk, llm, Reply(f"{TRANSFERRED_DE} [1]."), KOREA_DE, locale="de")
     assert answer.mode == "generated"
-    assert [(s.text, s.citations) for s in answer.statements] == [(f"{SUSPENDED_DE}.", [2])]
+    assert [(s.text, s.citations) for s in answer.statements] == [(f"{TRANSFERRED_DE}.", [1])]
     assert "German" in llm.requests[0].body["messages"][0]["content"]
-    assert len(answer.citations) == 3  # every quoted source is still shown
+    assert answer.citations[0].language == "en"  # the quote stays in its own language
 
 
 def test_a_sentence_citing_a_passage_it_was_not_given_or_the_wrong_one_is_dropped(
         wdesk: Desk, llm: LLMServer) -> None:
-    reply = (f"{SUSPENDED_DE} [2]. Die Regierung verbot DeepSeek am 17. Februar [7]. "
-             f"{SUSPENDED_DE} [3].")
-    answer = ask(wdesk, llm, Reply(reply), KOREA_DE, locale="de")
-    assert answer.mode == "generated"
-    assert [(s.text, s.citations) for s in answer.statements] == [(f"{SUSPENDED_DE}.", [2])]
+    reply = (f"{TAIWAN_SAID} [1]. Texas banned DeepSeek on 17 February [7]. "
+             "Texas barred state employees from the apps on 31 January [2].")
+    answer = ask(wdesk, llm, Reply(reply), TAIWAN_TEXAS)
+    assert answer.mode == "generated" and len(answer.citations) == 2
+    assert [(s.text, s.citations) for s in answer.statements] == [(f"{TAIWAN_SAID}.", [1])]
 
 
 def test_an_invented_number_drops_its_sentence(wdesk: Desk, llm: LLMServer) -> None:
