@@ -15,6 +15,7 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from bot import cues
+from bot.messages import say
 from bot.scorer import Question, Sentence, SentenceScorer
 from corpus.errors import NewsdeskError
 from corpus.models import Article, Span
@@ -25,9 +26,7 @@ LEAD_POOL = 3  # the lead is the first of this many articles that speaks of what
 # a runner-up sentence joins the answering one while the scorer finds it at least this
 # likely next to it (chosen by cross-validation on the bundled questions, eval/train_scorer.py)
 RUNNER_UP = 0.4
-ABSTAIN_TEXT = (
-    "I don't know: nothing in the news I have indexed answers that closely enough."
-)
+ABSTAIN_TEXT = say("dont_know")
 
 
 class QuestionError(NewsdeskError):
@@ -69,6 +68,7 @@ class Answer(BaseModel):
     citations: list[Citation]
     abstained: bool
     statements: list[Statement] = Field(default_factory=list)
+    language: str = Field("", description="the question's: the bot's own words are in it")
     mode: Literal["extractive", "generated"] = Field(
         "extractive", description="extractive: verbatim sentences; generated: written by an LLM "
         "and checked against the passages it cites")
@@ -216,8 +216,9 @@ def _citation(n: int, choice: _Choice) -> Citation:
     )
 
 
-def abstain(question: str) -> Answer:
-    return Answer(question=question, text=ABSTAIN_TEXT, citations=[], abstained=True)
+def abstain(question: str, language: str = "") -> Answer:
+    return Answer(question=question, text=say("dont_know", language), citations=[],
+                  abstained=True, language=language)
 
 
 def compose(question: str, hits: list[Hit], min_relevance: float, max_citations: int = 3,
@@ -238,7 +239,7 @@ def compose(question: str, hits: list[Hit], min_relevance: float, max_citations:
     lead_hit = next((h for h in articles[:LEAD_POOL] if h.relevance >= min_relevance and
                      supported(q, names, h.article)), None)
     if lead_hit is None:
-        return abstain(question)
+        return abstain(question, language)
     lead = _choose(lead_hit, q, scorer, runner_up=True)
     chosen = [lead]
     covered = {lead_hit.aspect}
@@ -256,4 +257,4 @@ def compose(question: str, hits: list[Hit], min_relevance: float, max_citations:
                   for c, cit in zip(chosen, citations, strict=True)]
     text = " ".join(f"{st.text} [{st.citations[0]}]" for st in statements)
     return Answer(question=question, text=text, citations=citations, abstained=False,
-                  statements=statements)
+                  statements=statements, language=language)

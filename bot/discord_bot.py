@@ -97,9 +97,12 @@ class NewsdeskBot(commands.AutoShardedBot):
             await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NONE)
 
     # -- work off the event loop ------------------------------------------------
-    async def answer(self, question: str, context: list[str] | None = None) -> Answer:
+    async def answer(self, question: str, context: list[str] | None = None,
+                     locale: str = "") -> Answer:
+        """`locale`: the asker's (Discord's interaction locale, else the guild's), a hint for
+        the question's language, which the bot's own words then follow."""
         async with self.slots.slot():
-            return await asyncio.to_thread(self.desk.ask, question, 8, context)
+            return await asyncio.to_thread(self.desk.ask, question, 8, context, locale)
 
     @tasks.loop(minutes=30)
     async def poller(self) -> None:

@@ -286,22 +286,15 @@ def verify(reply: str, citations: list[Citation], language: str, embedder: Embed
 # -- the answer -------------------------------------------------------------------------
 
 
-class WrittenAnswer(Answer):
-    """An answer written by the model; `language` is the one it was asked to write in."""
-
-    language: str
-
-
-def written_answer(answer: Answer, kept: list[Draft], language: str) -> WrittenAnswer:
+def written_answer(answer: Answer, kept: list[Draft], language: str) -> Answer:
     """The checked sentences as statements; citations, excerpts and highlights unchanged
     (a source no statement cites still stands: the quotes below are the evidence)."""
     statements = [Statement(text=d.text, citations=sorted(set(d.cites), key=d.cites.index))
                   for d in kept]
     text = " ".join(f"{st.text} " + "".join(f"[{n}]" for n in st.citations)
                     for st in statements)
-    return WrittenAnswer(question=answer.question, text=text, citations=answer.citations,
-                         abstained=False, statements=statements, mode="generated",
-                         language=language)
+    return Answer(question=answer.question, text=text, citations=answer.citations,
+                  abstained=False, statements=statements, mode="generated", language=language)
 
 
 def messages(question: str, language: str, given: dict[int, Passage]) -> list[dict[str, str]]:
@@ -412,7 +405,7 @@ class Writer:
         return written
 
     def _check(self, reply: str, answer: Answer, language: str,
-               embedder: Embedder) -> WrittenAnswer:
+               embedder: Embedder) -> Answer:
         if is_no_answer(reply):
             raise WriterError("the model found no answer in the passages", server_fault=False)
         verdicts = verify(reply, answer.citations, language, embedder, self._language_null(

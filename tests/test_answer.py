@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.answer import ABSTAIN_TEXT, QuestionError
+from bot.answer import ABSTAIN_TEXT, QuestionError, compose
 from bot.desk import Desk
 
 QUESTIONS = Path(__file__).parent.parent / "eval" / "sample_questions.jsonl"
@@ -122,3 +122,24 @@ def test_the_json_answer_says_how_it_was_made(sample_desk: Desk) -> None:
     citation = answer["citations"][0]
     assert citation["summary_only"] is False
     assert citation["relevance"] >= sample_desk.settings.min_relevance
+
+
+@pytest.mark.parametrize("question, language, words", [
+    ("Quelle est la recette traditionnelle de la ratatouille ?", "fr", "Je ne sais pas"),
+    ("¿Cuál es la receta tradicional de la paella valenciana?", "es", "No lo sé"),
+])
+def test_i_dont_know_is_said_in_the_askers_language(sample_desk: Desk, question: str,
+                                                    language: str, words: str) -> None:
+    answer = sample_desk.ask(question)
+    assert answer.abstained and answer.language == language
+    assert answer.text.startswith(words)
+
+
+@pytest.mark.parametrize("language, words", [
+    ("en", "I don't know"), ("fr", "Je ne sais pas"), ("de", "Das weiß ich nicht"),
+    ("es", "No lo sé"), ("it", "Non lo so"), ("ja", "わかりません"), ("ko", "모르겠습니다"),
+    ("zh", "我不知道"), ("pt", "I don't know"),  # no text yet: English
+])
+def test_every_language_the_bot_speaks_has_its_i_dont_know(language: str, words: str) -> None:
+    answer = compose("?", [], min_relevance=0.0, language=language)
+    assert answer.abstained and answer.text.startswith(words)

@@ -11,6 +11,7 @@ from discord.ext import commands
 from bot.answer import Answer, validate_question
 from bot.discord_bot import NONE, NewsdeskBot
 from bot.feedback import feedback_view
+from bot.messages import say
 from bot.render import clip, render
 from corpus.errors import NewsdeskError
 
@@ -59,18 +60,19 @@ class Ask(commands.Cog):
             await interaction.response.send_message(str(exc), ephemeral=True,
                                                     allowed_mentions=NONE)
             return
+        locale = str(interaction.locale)
         wait = await self._cooldown(interaction.guild_id, interaction.user.id)
         if wait:
             await interaction.response.send_message(
-                f"You are asking quickly — try again in {wait} s.", ephemeral=True,
-                allowed_mentions=NONE)
+                say("cooldown", locale, seconds=wait),
+                ephemeral=True, allowed_mentions=NONE)
             return
         await interaction.response.defer(thinking=True)
         channel = interaction.channel
         context = (await self.bot.storage.thread_questions(channel.id)
                    if isinstance(channel, discord.Thread) else [])
         try:
-            answer = await self.bot.answer(question, context)
+            answer = await self.bot.answer(question, context, locale)
         except NewsdeskError as exc:
             await interaction.delete_original_response()
             await interaction.followup.send(str(exc), ephemeral=True, allowed_mentions=NONE)
@@ -104,15 +106,16 @@ class Ask(commands.Cog):
         except NewsdeskError as exc:
             await send(str(exc), allowed_mentions=NONE, mention_author=False)
             return
+        locale = str(message.guild.preferred_locale)
         wait = await self._cooldown(message.guild.id, message.author.id)
         if wait:
-            await send(f"You are asking quickly — try again in {wait} s.",
+            await send(say("cooldown", locale, seconds=wait),
                        allowed_mentions=NONE, mention_author=False, delete_after=wait)
             return
         context = await self.bot.storage.thread_questions(channel.id) if in_our_thread else []
         async with channel.typing():
             try:
-                answer = await self.bot.answer(question, context)
+                answer = await self.bot.answer(question, context, locale)
             except NewsdeskError as exc:
                 await send(str(exc), allowed_mentions=NONE, mention_author=False)
                 return
@@ -122,8 +125,7 @@ class Ask(commands.Cog):
         await self._thread_for(reply, channel, question)
 
     def _embed(self, answer: Answer) -> discord.Embed:
-        return render(answer, title=answer.question,
-                      footer="Sources are quoted verbatim · rate this answer below")
+        return render(answer, title=answer.question, footer=say("footer", answer.language))
 
     async def _thread_for(self, message: discord.Message, channel: object, question: str) -> None:
         """Continue in the current thread, or open one on the answer for follow-ups."""
