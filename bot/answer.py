@@ -222,7 +222,8 @@ def abstain(question: str, language: str = "") -> Answer:
 
 
 def compose(question: str, hits: list[Hit], min_relevance: float, max_citations: int = 3,
-            language: str = "", scorer: SentenceScorer | None = None) -> Answer:
+            language: str = "", scorer: SentenceScorer | None = None,
+            min_significance: float = 0.0) -> Answer:
     """The answering sentence of the best supported article; a comparison gets one article
     per side. Abstains when no article is both relevant and supported.
 
@@ -236,7 +237,11 @@ def compose(question: str, hits: list[Hit], min_relevance: float, max_citations:
     for h in hits:
         if h.article.id not in {a.article.id for a in articles}:
             articles.append(h)
-    lead_hit = next((h for h in articles[:LEAD_POOL] if h.relevance >= min_relevance and
+
+    def clears(h: Hit) -> bool:
+        return h.relevance >= min_relevance and h.significance >= min_significance
+
+    lead_hit = next((h for h in articles[:LEAD_POOL] if clears(h) and
                      supported(q, names, h.article)), None)
     if lead_hit is None:
         return abstain(question, language)
@@ -246,8 +251,7 @@ def compose(question: str, hits: list[Hit], min_relevance: float, max_citations:
     for hit in articles:
         if len(chosen) == max_citations:
             break
-        if hit is lead_hit or hit.relevance < min_relevance or \
-                not supported(q, names, hit.article):
+        if hit is lead_hit or not clears(hit) or not supported(q, names, hit.article):
             continue
         if hit.aspect is not None and hit.aspect not in covered:
             covered.add(hit.aspect)

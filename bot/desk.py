@@ -241,7 +241,8 @@ class Desk:
         hits = self.retriever().search(question, k=k, context=(context or [])[-2:],
                                        language=language)
         answer = compose(question, hits, self.settings.min_relevance,
-                         self.settings.max_citations, language)
+                         self.settings.max_citations, language,
+                         min_significance=self.settings.min_significance)
         if self.writer is not None:  # the quoted answer stands unless a checked one is written
             answer = self.writer.write(answer, language, self.embedder)
         return answer, hits

@@ -18,6 +18,13 @@ class BotSettings(IndexSettings):
         "`eval/sample_questions.jsonl` (0.1125); the names and numbers a question holds "
         "must also be found in the article"
     )
+    min_significance: float = Field(
+        3.6, description="an article must also stand this many standard deviations above "
+        "unrelated text of its language: a small cross-lingual margin magnifies noise as "
+        "well as matches, and this bar does not. Calibrated to decline at most 1 in 50 "
+        "answerable PIAF questions (2nd percentile 3.65; bundled answerable questions: "
+        "1st percentile 7.41)"
+    )
     max_citations: int = Field(3, description="at most this many articles cited per answer")
     max_question_chars: int = 500
     sources_dir: Path | None = Field(

@@ -123,11 +123,27 @@ class LanguageNull:
 
     def nulls(self, query: np.ndarray) -> dict[str, float]:
         """What an unrelated passage of each language scores for this query."""
+        return {lang: mean for lang, (mean, _) in self.spread(query).items()}
+
+    def spread(self, query: np.ndarray) -> dict[str, tuple[float, float]]:
+        """Mean and standard deviation of what unrelated passages of each language score."""
         blended = _blend(self.passages @ query, self.sentences @ query, self.sentence_owner,
                          len(self.passages), self.sentence_weight)
-        sums = np.bincount(self.owner, weights=blended, minlength=len(self.languages))
-        counts = np.bincount(self.owner, minlength=len(self.languages))
-        return {lang: float(sums[i] / counts[i]) for lang, i in self.index.items()}
+        n = len(self.languages)
+        counts = np.bincount(self.owner, minlength=n)
+        means = np.bincount(self.owner, weights=blended, minlength=n) / counts
+        squares = np.bincount(self.owner, weights=blended ** 2, minlength=n) / counts
+        sds = np.sqrt(np.maximum(squares - means ** 2, 1e-8))
+        return {lang: (float(means[i]), float(sds[i])) for lang, i in self.index.items()}
+
+    def significance(self, score: float, spread: dict[str, tuple[float, float]],
+                     passage_language: str) -> float:
+        """How many standard deviations above unrelated text of its language a passage
+        scores: a true match stands out; noise, however magnified by a small margin, not."""
+        mean, sd = spread.get(passage_language) or (
+            float(np.mean([m for m, _ in spread.values()])),
+            float(np.mean([d for _, d in spread.values()]))) if spread else (0.0, 1.0)
+        return (score - mean) / sd
 
     def margin(self, question_language: str, passage_language: str) -> float:
         qi, pi = self.index.get(question_language), self.index.get(passage_language)

@@ -67,6 +67,7 @@ class Hit(BaseModel):
     rank_score: float  # score plus lexical evidence and recency: what the order follows
     relevance: float = 0.0  # rise above chance in margins, the same in every language pair:
     # what the abstention threshold compares
+    significance: float = 0.0  # rise above chance in standard deviations of unrelated text
     sentence_scores: list[float]
     aspect: int | None = None  # which side of a comparison question it answers
     article_sentences: list[SentenceScore] = []  # every sentence, for the leading articles
@@ -130,7 +131,8 @@ class Retriever:
                                     self.sentence_weight, self.offset_scale)
         if wants_recent(question):
             candidates = self._newest_first(version, candidates)
-        nulls = self.null.nulls(query) if self.null is not None else {}
+        spread = self.null.spread(query) if self.null is not None else {}
+        nulls = {lang: mean for lang, (mean, _) in spread.items()}
         per_article: dict[str, int] = {}
         hits: list[Hit] = []
         for row, rank_score, score, raw in candidates:
@@ -140,13 +142,16 @@ class Retriever:
             article = version.articles[p.article_id]
             relevance = self.null.relevance(raw, nulls, language, article.language) \
                 if self.null is not None else score
+            significance = self.null.significance(raw, spread, article.language) \
+                if self.null is not None else 0.0
             sentence_scores = (version.sentences_of(row) @ query).tolist()
             scored = self._article_sentences(version, p.article_id, alone) \
                 if not per_article.get(p.article_id) and len(per_article) < SCORED_ARTICLES \
                 else []
             per_article[p.article_id] = per_article.get(p.article_id, 0) + 1
             hits.append(Hit(article=article, passage=p, score=score, rank_score=rank_score,
-                            relevance=relevance, sentence_scores=sentence_scores,
+                            relevance=relevance, significance=significance,
+                            sentence_scores=sentence_scores,
                             article_sentences=scored))
             if len(hits) == k:
                 break

@@ -127,6 +127,12 @@ def test_the_json_answer_says_how_it_was_made(sample_desk: Desk) -> None:
 @pytest.mark.parametrize("question, language, words", [
     ("Quelle est la recette traditionnelle de la ratatouille ?", "fr", "Je ne sais pas"),
     ("¿Cuál es la receta tradicional de la paella valenciana?", "es", "No lo sé"),
+    # off-topic questions in a language far from every article's: a small cross-lingual
+    # margin magnifies noise, and the significance bar still declines them
+    ("Wie lange muss ich ein Ei kochen, damit das Eigelb weich bleibt?", "de",
+     "Das weiß ich nicht"),
+    ("김치찌개는 어떻게 끓이나요?", "ko", "모르겠습니다"),
+    ("红烧肉怎么做才好吃？", "zh", "我不知道"),
 ])
 def test_i_dont_know_is_said_in_the_askers_language(sample_desk: Desk, question: str,
                                                     language: str, words: str) -> None:
