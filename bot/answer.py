@@ -174,7 +174,6 @@ class _Choice:
     spans: list[Span]
     sentences: list[Sentence]
     best: int
-    logit: float
     runner_up: int | None = None  # a second sentence, when the scorer cannot tell them apart
 
     @property
@@ -199,7 +198,7 @@ def _choose(hit: Hit, question: Question, scorer: SentenceScorer,
         lo, hi = sorted((best, int(order[1])))
         if spans[hi].end - spans[lo].start <= EXCERPT_CHARS:  # both fit in one excerpt
             second = int(order[1])
-    return _Choice(hit, spans, sentences, best, float(logits[best]), second)
+    return _Choice(hit, spans, sentences, best, second)
 
 
 def _citation(n: int, choice: _Choice) -> Citation:

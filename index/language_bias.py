@@ -121,10 +121,6 @@ class LanguageNull:
         self.sentence_weight = sentence_weight
         self.reference = float(np.mean(np.diag(margins))) if len(margins) else 1.0
 
-    def nulls(self, query: np.ndarray) -> dict[str, float]:
-        """What an unrelated passage of each language scores for this query."""
-        return {lang: mean for lang, (mean, _) in self.spread(query).items()}
-
     def spread(self, query: np.ndarray) -> dict[str, tuple[float, float]]:
         """Mean and standard deviation of what unrelated passages of each language score."""
         blended = _blend(self.passages @ query, self.sentences @ query, self.sentence_owner,

@@ -11,16 +11,15 @@ it was answered. A path without a route is a 404 — so robots.txt is absent
 from __future__ import annotations
 
 import hashlib
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.utils import format_datetime
 from html import escape
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
+from http.server import BaseHTTPRequestHandler
+from typing import Any
 
-HOST = "127.0.0.1"
+from loopback import HOST, LoopbackServer
 
 
 @dataclass
@@ -51,7 +50,7 @@ class Request:
 
 
 class Handler(BaseHTTPRequestHandler):
-    server: _Server
+    server: Any  # its `owner` is the FeedServer
 
     def do_GET(self) -> None:
         owner = self.server.owner
@@ -99,36 +98,11 @@ class Handler(BaseHTTPRequestHandler):
         pass  # the request log is in FeedServer.requests
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    block_on_close = False
-    owner: FeedServer
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        pass  # hostile behaviours end with the client hanging up; that is not an error
-
-
-class FeedServer:
+class FeedServer(LoopbackServer):
     def __init__(self) -> None:
         self.routes: dict[str, Resource | Behaviour] = {}
         self.requests: list[Request] = []
-        self.lock = threading.Lock()
-        self.stopping = threading.Event()  # wakes the behaviours that stall
-        self._server = _Server((HOST, 0), Handler)
-        self._server.owner = self
-        self.port = self._server.server_address[1]
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,),
-                                        daemon=True)
-
-    def __enter__(self) -> FeedServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
-        self.stopping.set()
-        self._server.shutdown()
-        self._server.server_close()
+        super().__init__(Handler)
 
     def url(self, path: str, host: str = HOST) -> str:
         return f"http://{host}:{self.port}{path}"

@@ -11,15 +11,13 @@ Events of `chat.completion.chunk`s ending with `data: [DONE]`. Tests set
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
-HOST = "127.0.0.1"
+from loopback import HOST, LoopbackServer
 
 
 @dataclass
@@ -50,7 +48,7 @@ class Request:
 
 
 class Handler(BaseHTTPRequestHandler):
-    server: _Server
+    server: Any  # its `owner` is the LLMServer
     protocol_version = "HTTP/1.1"
 
     def do_POST(self) -> None:
@@ -119,40 +117,15 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    block_on_close = False
-    owner: LLMServer
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        pass
-
-
-class LLMServer:
+class LLMServer(LoopbackServer):
     def __init__(self) -> None:
         self.reply: Reply | Failure | Behaviour = Reply(NO_ANSWER_TEXT)
         self.requests: list[Request] = []
-        self.lock = threading.Lock()
-        self.stopping = threading.Event()
-        self._server = _Server((HOST, 0), Handler)
-        self._server.owner = self
-        self.port = self._server.server_address[1]
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,),
-                                        daemon=True)
+        super().__init__(Handler)
 
     @property
     def url(self) -> str:
         return f"http://{HOST}:{self.port}/v1"
-
-    def __enter__(self) -> LLMServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
-        self.stopping.set()
-        self._server.shutdown()
-        self._server.server_close()
 
     def script(self, reply: Reply | Failure | Behaviour) -> None:
         with self.lock:
