@@ -45,25 +45,12 @@ def background_key(model_id: str) -> str:
 
 
 def language_means(embedder: Embedder, cache_dir: Path) -> tuple[list[str], np.ndarray]:
-    """(languages, their mean passage vectors), cached per model and background text."""
-    key = background_key(embedder.id)
-    cache = cache_dir / f"language-means-{key}.npz"
-    if cache.is_file():
-        try:
-            with np.load(cache, allow_pickle=False) as data:
-                return [str(x) for x in data["languages"]], data["means"]
-        except (OSError, ValueError, KeyError):
-            log.warning("ignoring a damaged cache %s", cache)
-    texts = background_texts()
-    languages = sorted(texts)
-    means = np.zeros((len(languages), embedder.dim), np.float32)
-    for i, lang in enumerate(languages):
-        means[i] = embedder.passages(texts[lang]).mean(axis=0)
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    tmp = cache.with_suffix(".tmp.npz")
-    np.savez(tmp, languages=np.array(languages), means=means)
-    tmp.replace(cache)
-    return languages, means
+    """(languages, their mean passage vectors): the background the null already embedded."""
+    null = language_null(embedder, cache_dir)
+    counts = np.bincount(null.owner, minlength=len(null.languages))
+    means = np.zeros((len(null.languages), null.passages.shape[1]), np.float32)
+    np.add.at(means, null.owner, null.passages)
+    return null.languages, means / counts[:, None]
 
 
 class LanguageOffsets:
