@@ -6,15 +6,19 @@ One guild's rows never affect another's: every query is keyed by guild id.
 
 from __future__ import annotations
 
+import asyncio
 import json
+import sqlite3
 import time
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, closing
 from pathlib import Path
 from typing import Literal
 
 import aiosqlite
 from pydantic import BaseModel
+
+from corpus.migrations import Step, migrate
 
 Mode = Literal["mention", "all"]
 DEFAULT_COOLDOWN = 10.0
@@ -66,6 +70,14 @@ CREATE INDEX IF NOT EXISTS threads_id ON threads(thread_id);
 CREATE INDEX IF NOT EXISTS answers_guild ON answers(guild_id, at);
 CREATE INDEX IF NOT EXISTS audit_guild ON audit(guild_id, at);
 """
+# released steps are never edited: a schema change is a new step at the end
+_STEPS: list[Step] = [_SCHEMA]
+
+
+def _migrate(path: Path) -> None:
+    with closing(sqlite3.connect(path, timeout=30)) as db:
+        db.execute("PRAGMA journal_mode=WAL")  # persistent: readers never block writers
+        migrate(db, "storage", _STEPS)
 
 
 class GuildConfig(BaseModel):
@@ -99,9 +111,7 @@ class Storage:
 
     async def setup(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        async with self._db() as db:
-            await db.executescript(_SCHEMA)
-        await self._all("PRAGMA journal_mode=WAL")  # persistent: readers never block writers
+        await asyncio.to_thread(_migrate, self.path)
 
     @asynccontextmanager
     async def _db(self) -> AsyncIterator[aiosqlite.Connection]:

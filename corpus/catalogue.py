@@ -18,6 +18,7 @@ from pydantic import BaseModel
 
 from corpus.dedupe import best_match, signature, text_hash
 from corpus.errors import CatalogueError
+from corpus.migrations import Step, add_column, migrate
 from corpus.models import Article
 
 Change = Literal["added", "updated", "unchanged"]
@@ -40,17 +41,17 @@ CREATE TABLE IF NOT EXISTS articles (
 CREATE INDEX IF NOT EXISTS articles_url ON articles(url);
 CREATE INDEX IF NOT EXISTS articles_source ON articles(source_id);
 """
-_INDEXES = {"articles_url", "articles_source"}
-# columns added after the first release; added in place to older files
-_MIGRATIONS = {
-    "summary_only": "INTEGER NOT NULL DEFAULT 0",
-    "duplicate_of": "TEXT",
-    "text_hash": "TEXT",
-    "signature": "BLOB",
-    "entry_key": "TEXT",
-    "etag": "TEXT",
-    "last_modified": "TEXT",
-}
+# released steps are never edited: a schema change is a new step at the end
+_STEPS: list[Step] = [
+    _SCHEMA,
+    add_column("articles", "summary_only", "INTEGER NOT NULL DEFAULT 0"),
+    add_column("articles", "duplicate_of", "TEXT"),
+    add_column("articles", "text_hash", "TEXT"),
+    add_column("articles", "signature", "BLOB"),
+    add_column("articles", "entry_key", "TEXT"),
+    add_column("articles", "etag", "TEXT"),
+    add_column("articles", "last_modified", "TEXT"),
+]
 
 
 class WebMeta(BaseModel):
@@ -113,26 +114,7 @@ class Catalogue:
         self._migrated = False
 
     def _migrate(self, db: sqlite3.Connection) -> None:
-        """Create or extend the schema. Two processes may open an old file at once, so the
-        work happens under the write lock and is decided again once the lock is held."""
-        with db:
-            if not self._outdated(db):
-                return
-            db.execute("BEGIN IMMEDIATE")
-            for statement in _SCHEMA.split(";"):
-                if statement.strip():
-                    db.execute(statement)
-            have = {row[1] for row in db.execute("PRAGMA table_info(articles)")}
-            for column, declaration in _MIGRATIONS.items():
-                if column not in have:
-                    db.execute(f"ALTER TABLE articles ADD COLUMN {column} {declaration}")
-
-    @staticmethod
-    def _outdated(db: sqlite3.Connection) -> bool:
-        have = {row[1] for row in db.execute("PRAGMA table_info(articles)")}
-        indexes = {row[0] for row in db.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'articles'")}
-        return not have or bool(set(_MIGRATIONS) - have) or bool(_INDEXES - indexes)
+        migrate(db, "catalogue", _STEPS)
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:

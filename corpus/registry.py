@@ -19,6 +19,7 @@ from pydantic import BaseModel
 
 from corpus.catalogue import catalogue_error
 from corpus.errors import NewsdeskError
+from corpus.migrations import Step, migrate
 
 Kind = Literal["folder", "feed", "url"]
 
@@ -37,6 +38,8 @@ CREATE TABLE IF NOT EXISTS sources (
     last_modified TEXT
 );
 """
+# released steps are never edited: a schema change is a new step at the end
+_STEPS: list[Step] = [_SCHEMA]
 
 
 class SourceError(NewsdeskError):
@@ -78,7 +81,7 @@ class Registry:
             raise catalogue_error(self.path, exc) from None
         try:
             if not self._created:
-                db.executescript(_SCHEMA)
+                migrate(db, "registry", _STEPS)
                 self._created = True
             with db:
                 yield db
