@@ -29,7 +29,8 @@ from corpus.registry import Registry, Source, SourceError
 from index.builder import BuildStats, ProgressFn, build
 from index.embedder import Embedder
 from index.language_bias import language_null
-from index.retriever import Hit, Retriever
+from index.ranking import Candidate
+from index.retriever import Retriever
 from index.store import IndexMissing, IndexStore
 
 log = logging.getLogger(__name__)
@@ -233,19 +234,19 @@ class Desk:
         return self.ask_with_hits(question, k, context, locale)[0]
 
     def ask_with_hits(self, question: str, k: int = 8, context: list[str] | None = None,
-                      locale: str = "") -> tuple[Answer, list[Hit]]:
+                      locale: str = "") -> tuple[Answer, list[Candidate]]:
         """`context`: earlier questions of a conversation, so "and Taiwan?" makes sense;
         `locale`: the asker's (e.g. Discord's), a hint for the question's language."""
         question = validate_question(question, self.settings.max_question_chars)
         language = question_language(question, locale)
-        hits = self.retriever().search(question, k=k, context=(context or [])[-2:],
-                                       language=language)
-        answer = compose(question, hits, self.settings.min_relevance,
+        candidates = self.retriever().search(question, k=k, context=(context or [])[-2:],
+                                             language=language)
+        answer = compose(question, candidates, self.settings.min_relevance,
                          self.settings.max_citations, language,
                          min_significance=self.settings.min_significance)
         if self.writer is not None:  # the quoted answer stands unless a checked one is written
             answer = self.writer.write(answer, language, self.embedder)
-        return answer, hits
+        return answer, candidates
 
     def article(self, article_id: str) -> Article:
         article = self.catalogue.get(article_id)

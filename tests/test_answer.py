@@ -33,7 +33,7 @@ def test_every_excerpt_and_answer_sentence_is_a_verbatim_slice(sample_desk: Desk
         answer = sample_desk.ask(row["question"])
         ns = [c.n for c in answer.citations]
         assert ns == list(range(1, len(ns) + 1))
-        scores = [c.score for c in answer.citations[1:]]
+        scores = [c.rank for c in answer.citations[1:]]
         assert scores == sorted(scores, reverse=True)  # further sources in rank order
         assert all(c.relevance >= sample_desk.settings.min_relevance for c in answer.citations)
         for c in answer.citations:
