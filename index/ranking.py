@@ -118,36 +118,48 @@ class _Pool:
                      self.rank[order])
 
 
+def sentence_rows(version: IndexVersion, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(indexes of every sentence of `rows`, row after row; how many each row has)."""
+    starts = version.sentence_start[rows]
+    counts = version.sentence_start[rows + 1] - starts
+    before = np.cumsum(counts) - counts
+    return np.repeat(starts - before, counts) + np.arange(int(counts.sum())), counts
+
+
 def blend_best_sentence(version: IndexVersion, rows: np.ndarray, scores: np.ndarray,
                         query: np.ndarray, weight: float) -> np.ndarray:
-    """(passage + weight · best sentence) / (1 + weight), for each passage.
+    """(passage + weight · best sentence) / (1 + weight) for many passages in one product.
 
-    A passage's best sentence never counts for less than the passage itself."""
-    out = np.empty_like(scores)
-    for i, (row, s) in enumerate(zip(rows, scores, strict=True)):
-        best = float((version.sentences_of(int(row)) @ query).max(initial=float(s)))
-        out[i] = (s + weight * best) / (1 + weight)
-    return out
+    A passage's best sentence never counts for less than the passage itself. The products
+    are summed in float64 and rounded once, so a sentence scores the same whichever other
+    rows share the product (float32 BLAS sums differ in the last bit with the row count)."""
+    sentences, counts = sentence_rows(version, rows)
+    best = scores.copy()
+    if len(sentences):
+        vectors = version.sentence_vectors[sentences].astype(np.float64)
+        scored = (vectors @ query.astype(np.float64)).astype(np.float32)
+        held = counts > 0
+        first = (np.cumsum(counts) - counts)[held]
+        best[held] = np.maximum(np.maximum.reduceat(scored, first), scores[held])
+    return (scores + weight * best) / (1 + weight)
 
 
-def _dense(version: IndexVersion, query: np.ndarray, per_language: int, weights: Weights,
-           allowed: np.ndarray | None) -> _Pool:
-    """The nearest passages of every language, each less its language's bias."""
+def nearest(version: IndexVersion, query: np.ndarray, per_language: int, weights: Weights,
+            allowed: np.ndarray | None = None) -> _Pool:
+    """The nearest passages of every language, blended with their best sentence, each less
+    its language's bias; in search order (language after language, nearest first)."""
     shift = {lang: weights.offset_scale * d for lang, d in version.offsets.for_query(query).items()}
-    rows, similarity, debiased = [], [], []
-    for lang in version.groups:
-        found, scores = version.search_group(lang, query, per_language, allowed)
-        if weights.sentence and len(found):
-            scores = blend_best_sentence(version, found, scores, query, weights.sentence)
-        sim = scores.astype(np.float64)
-        rows.append(found)
-        similarity.append(sim)
-        debiased.append(sim - shift.get(lang, 0.0))
-    if not rows:
-        empty = np.zeros(0)
-        return _Pool(np.zeros(0, np.int64), empty, empty, empty)
-    sims, debiased_all = np.concatenate(similarity), np.concatenate(debiased)
-    return _Pool(np.concatenate(rows), sims, debiased_all, debiased_all.copy())
+    found = [(lang, *version.search_group(lang, query, per_language, allowed))
+             for lang in version.groups]
+    rows = np.concatenate([r for _, r, _ in found]) if found else np.zeros(0, np.int64)
+    scores = np.concatenate([s for _, _, s in found]) if found else np.zeros(0, np.float32)
+    if weights.sentence and len(rows):  # one product for every language's candidates
+        scores = blend_best_sentence(version, rows, scores, query, weights.sentence)
+    offsets = np.concatenate([np.full(len(r), shift.get(lang, 0.0)) for lang, r, _ in found]) \
+        if found else np.zeros(0)
+    similarity = scores.astype(np.float64)
+    debiased = similarity - offsets
+    return _Pool(rows, similarity, debiased, debiased.copy())
 
 
 def _lexical(version: IndexVersion, pool: _Pool, query: np.ndarray, question: str,
@@ -222,7 +234,7 @@ def rank(version: IndexVersion, query: np.ndarray, alone: np.ndarray, question: 
     `query` is the question read with its thread (what finds passages), `alone` the question
     by itself (what scores the answering sentence); `language` is the question's, for
     language-fair relevance; `allowed` masks the rows a filter admits."""
-    pool = _dense(version, query, per_language, weights, allowed)
+    pool = nearest(version, query, per_language, weights, allowed)
     pool = _lexical(version, pool, query, question, per_language, weights, allowed).ordered()
     if wants_recent(question):
         pool = _newest_first(version, pool)

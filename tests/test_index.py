@@ -189,3 +189,24 @@ def test_leftovers_of_killed_builds_are_removed_at_the_next_publish(desk: Desk) 
     assert stats.changed
     assert sorted(p.name for p in root.iterdir() if p.name.startswith(".")) == [".lock"]
     assert desk.store.current_name() == stats.version
+
+
+def test_sentence_weighting_in_one_product_scores_each_passage_by_its_best_sentence(
+        sample_desk: Desk) -> None:
+    """Issue 13: the blend is computed for every candidate at once; each passage still gets
+    (passage + best sentence) / 2, its best sentence never below the passage, whatever other
+    rows share the product."""
+    from index.ranking import blend_best_sentence
+
+    version = sample_desk.retriever().version
+    query = sample_desk.embedder.queries(["what did Korea do about DeepSeek"])[0]
+    rows = np.arange(len(version.passages))
+    scores = (version.vectors @ query).astype(np.float32)
+    blended = blend_best_sentence(version, rows, scores, query, 1.0)
+    expected = [(s + max(float(np.max(version.sentences_of(int(r)) @ query)), s)) / 2
+                for r, s in zip(rows, scores.tolist(), strict=True)]
+    np.testing.assert_allclose(blended, expected, atol=1e-6)
+    assert all(b >= s - 1e-7 for b, s in zip(blended, scores, strict=True))
+    few = rows[::7]  # a different set of neighbours in the product: the same scores
+    assert np.array_equal(blend_best_sentence(version, few, scores[few], query, 1.0),
+                          blended[few])
