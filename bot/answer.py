@@ -15,17 +15,19 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from bot import cues
-from bot.messages import say
+from bot.messages import grouped, say
 from bot.scorer import Question, Sentence, SentenceScorer
 from corpus.errors import NewsdeskError
 from corpus.models import Article, Span
-from index.ranking import Candidate
+from index.filters import Searched
+from index.ranking import ArticleRef, Candidate
 
 EXCERPT_CHARS = 600
 LEAD_POOL = 3  # the lead is the first of this many articles that speaks of what is asked
 # a runner-up sentence joins the answering one while the scorer finds it at least this
 # likely next to it (chosen by cross-validation on the bundled questions, eval/train_scorer.py)
 RUNNER_UP = 0.4
+CLOSEST = 3  # articles an "I don't know" points to
 ABSTAIN_TEXT = say("dont_know")
 
 
@@ -73,6 +75,12 @@ class Answer(BaseModel):
     mode: Literal["extractive", "generated"] = Field(
         "extractive", description="extractive: verbatim sentences; generated: written by an LLM "
         "and checked against the passages it cites")
+    searched: Searched | None = Field(
+        None, description="when it abstains: how many articles and outlets were searched, "
+        "with the filters")
+    closest: list[ArticleRef] = Field(
+        default_factory=list, description="when it abstains: articles as close to the question "
+        "as an answer must be that do not speak of what it names; never citations")
 
     @property
     def lead(self) -> str:
@@ -219,16 +227,27 @@ def _citation(n: int, choice: _Choice) -> Citation:
     )
 
 
-def abstain(question: str, language: str = "") -> Answer:
+def abstain(question: str, language: str = "",
+            closest: list[ArticleRef] | None = None) -> Answer:
     return Answer(question=question, text=say("dont_know", language), citations=[],
-                  abstained=True, language=language)
+                  abstained=True, language=language, closest=closest or [])
+
+
+def nothing_found(searched: Searched, language: str = "") -> str:
+    """"nothing in 1,234 articles from 5 sources since 2024-02-01 answers that"."""
+    values = {"articles": grouped(searched.articles, language),
+              "outlets": grouped(searched.outlets, language)}
+    if searched.since is not None:
+        return say("searched_since", language, since=searched.since.isoformat(), **values)
+    return say("searched", language, **values)
 
 
 def compose(question: str, candidates: list[Candidate], min_relevance: float,
             max_citations: int = 3, language: str = "", scorer: SentenceScorer | None = None,
             min_significance: float = 0.0) -> Answer:
     """The answering sentence of the best supported article; a comparison gets one article
-    per side. Abstains when no article is both relevant and supported.
+    per side. Abstains when no article is both relevant and supported; then the articles
+    that clear the relevance bars but do not name what is asked are its closest.
 
     One source unless the question has sides: on the bundled questions a second article
     as close to the question was another story about as often as the same one
@@ -247,7 +266,8 @@ def compose(question: str, candidates: list[Candidate], min_relevance: float,
     lead_candidate = next((h for h in articles[:LEAD_POOL] if clears(h) and
                            supported(q, names, h.article)), None)
     if lead_candidate is None:
-        return abstain(question, language)
+        close = [ArticleRef.of(c.article) for c in articles if clears(c)]
+        return abstain(question, language, close[:CLOSEST])
     lead = _choose(lead_candidate, q, scorer, runner_up=True)
     chosen = [lead]
     covered = {lead_candidate.aspect}

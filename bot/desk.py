@@ -28,6 +28,7 @@ from corpus.poll import SourceOutcome, detect_kind, fetch_source
 from corpus.registry import Registry, Source, SourceError
 from index.builder import BuildStats, ProgressFn, build
 from index.embedder import Embedder
+from index.filters import Filters
 from index.language_bias import language_null
 from index.ranking import Candidate
 from index.retriever import Retriever
@@ -230,20 +231,25 @@ class Desk:
         return self.reindex(progress=progress)
 
     def ask(self, question: str, k: int = 8, context: list[str] | None = None,
-            locale: str = "") -> Answer:
-        return self.ask_with_hits(question, k, context, locale)[0]
+            locale: str = "", filters: Filters | None = None) -> Answer:
+        return self.ask_with_hits(question, k, context, locale, filters)[0]
 
     def ask_with_hits(self, question: str, k: int = 8, context: list[str] | None = None,
-                      locale: str = "") -> tuple[Answer, list[Candidate]]:
+                      locale: str = "", filters: Filters | None = None
+                      ) -> tuple[Answer, list[Candidate]]:
         """`context`: earlier questions of a conversation, so "and Taiwan?" makes sense;
-        `locale`: the asker's (e.g. Discord's), a hint for the question's language."""
+        `locale`: the asker's (e.g. Discord's), a hint for the question's language;
+        `filters`: which articles may answer (since a day, one outlet, one language)."""
         question = validate_question(question, self.settings.max_question_chars)
         language = question_language(question, locale)
-        candidates = self.retriever().search(question, k=k, context=(context or [])[-2:],
-                                             language=language)
+        retriever = self.retriever()
+        candidates = retriever.search(question, k=k, context=(context or [])[-2:],
+                                      language=language, filters=filters)
         answer = compose(question, candidates, self.settings.min_relevance,
                          self.settings.max_citations, language,
                          min_significance=self.settings.min_significance)
+        if answer.abstained:  # say what was searched, so a member can widen it
+            answer.searched = retriever.searched(filters)
         if self.writer is not None:  # the quoted answer stands unless a checked one is written
             answer = self.writer.write(answer, language, self.embedder)
         return answer, candidates

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 from pydantic import BaseModel
@@ -67,6 +68,23 @@ class SentenceScore(BaseModel):
     score: float  # question · sentence
     passage_score: float  # question · its passage
     centrality: float = 0.0  # sentence · the article's mean sentence: how generic it is
+
+
+class ArticleRef(BaseModel):
+    """An article pointed to, not quoted: the "closest articles" of an "I don't know" and
+    "more like this"."""
+
+    id: str
+    title: str
+    outlet: str
+    url: str
+    published: date | None
+    language: str
+
+    @classmethod
+    def of(cls, article: Article) -> ArticleRef:
+        return cls(id=article.id, title=article.title, outlet=article.source, url=article.url,
+                   published=article.published, language=article.language)
 
 
 class Candidate(BaseModel):
@@ -281,3 +299,4 @@ def interleave(sides: list[list[Candidate]], k: int) -> list[Candidate]:
                     seen.add(key)
                     merged.append(candidate.model_copy(update={"aspect": aspect}))
     return merged[:k]
+

@@ -6,8 +6,11 @@ decides what to embed (a follow-up is read with its thread) and which version to
 
 from __future__ import annotations
 
+import numpy as np
+
 from index import ranking
 from index.embedder import Embedder
+from index.filters import Filters, Searched, admitted, searched
 from index.language_bias import LanguageNull
 from index.ranking import Candidate, Weights
 from index.store import IndexVersion
@@ -29,20 +32,29 @@ class Retriever:
         self.version = version  # one reference assignment: readers see old or new, never half
 
     def search(self, question: str, k: int = 5, per_language: int = 40,
-               context: list[str] | None = None, language: str = "") -> list[Candidate]:
+               context: list[str] | None = None, language: str = "",
+               filters: Filters | None = None) -> list[Candidate]:
         """Ranked candidates; a comparison question gets the best of each side first.
 
-        `language`: the question's, for language-fair relevance."""
+        `language`: the question's, for language-fair relevance; `filters`: which articles
+        may answer (FilterError for an outlet or language the index does not hold)."""
+        version = self.version
+        allowed = admitted(version, filters)
         parts = ranking.comparison_parts(question)
         if not parts:
-            return self._search(question, k, per_language, context, language)
-        sides = [self._search(p, k, per_language, context, language) for p in parts]
+            return self._search(version, question, k, per_language, context, language, allowed)
+        sides = [self._search(version, p, k, per_language, context, language, allowed)
+                 for p in parts]
         return ranking.interleave(sides, k)
 
-    def _search(self, question: str, k: int, per_language: int,
-                context: list[str] | None, language: str = "") -> list[Candidate]:
+    def searched(self, filters: Filters | None = None) -> Searched:
+        """How many articles and outlets a question with these filters is searched in."""
+        return searched(self.version, filters)
+
+    def _search(self, version: IndexVersion, question: str, k: int, per_language: int,
+                context: list[str] | None, language: str,
+                allowed: np.ndarray | None) -> list[Candidate]:
         """`context`: earlier questions of the conversation, read with the new one."""
-        version = self.version
         if context:
             # the thread resolves "it" and "the prize": search with it; the answering
             # sentence is then scored against the new question alone
@@ -52,4 +64,5 @@ class Retriever:
         else:
             query = alone = self.embedder.queries([question])[0]
         return ranking.rank(version, query, alone, question, k=k, per_language=per_language,
-                            weights=self.weights, null=self.null, language=language)
+                            weights=self.weights, null=self.null, language=language,
+                            allowed=allowed)

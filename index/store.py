@@ -132,6 +132,18 @@ class IndexVersion:
             rows.setdefault(p.article_id, []).append(row)
         return rows
 
+    @cached_property
+    def article_ids(self) -> list[str]:
+        return list(self.articles)
+
+    @cached_property
+    def row_article(self) -> np.ndarray:
+        """For each passage row, the position of its article in `article_ids`: what turns a
+        choice of articles into a mask of rows in one step."""
+        position = {aid: i for i, aid in enumerate(self.article_ids)}
+        return np.fromiter((position[p.article_id] for p in self.passages), np.int64,
+                           len(self.passages))
+
     def rows_of(self, article_id: str) -> list[int]:
         """Every passage row of one article, in reading order."""
         return self._article_rows.get(article_id, [])
