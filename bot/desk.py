@@ -30,7 +30,7 @@ from index.builder import BuildStats, ProgressFn, build
 from index.embedder import Embedder
 from index.filters import Filters
 from index.language_bias import language_null
-from index.ranking import Candidate
+from index.ranking import ArticleRef, Candidate
 from index.retriever import Retriever
 from index.store import IndexMissing, IndexStore
 
@@ -253,6 +253,14 @@ class Desk:
         if self.writer is not None:  # the quoted answer stands unless a checked one is written
             answer = self.writer.write(answer, language, self.embedder)
         return answer, candidates
+
+    def more_like(self, article_ids: list[str], exclude: list[str] | None = None, k: int = 5,
+                  filters: Filters | None = None) -> list[ArticleRef]:
+        """"More like this": the next best articles on the story of `article_ids` (e.g. an
+        answer's citations), leaving out those and `exclude` (already shown); each must
+        stand out from unrelated text as a cited article must (min_significance)."""
+        return self.retriever().more_like(article_ids, exclude, k, filters,
+                                          self.settings.min_significance)
 
     def article(self, article_id: str) -> Article:
         article = self.catalogue.get(article_id)

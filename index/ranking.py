@@ -19,6 +19,7 @@ from datetime import date
 import numpy as np
 from pydantic import BaseModel
 
+from corpus.errors import NewsdeskError
 from corpus.models import Article, Passage
 from index.language_bias import LanguageNull
 from index.store import IndexVersion
@@ -57,6 +58,10 @@ def comparison_parts(question: str) -> list[str]:
 def wants_recent(question: str) -> bool:
     """"Is it still banned?", "latest on…": the newest article of a story should lead."""
     return bool(_RECENT.search(question))
+
+
+class ArticleNotIndexed(NewsdeskError):
+    pass
 
 
 class SentenceScore(BaseModel):
@@ -300,3 +305,35 @@ def interleave(sides: list[list[Candidate]], k: int) -> list[Candidate]:
                     merged.append(candidate.model_copy(update={"aspect": aspect}))
     return merged[:k]
 
+
+def similar(version: IndexVersion, article_ids: list[str], *, k: int, per_language: int,
+            weights: Weights, null: LanguageNull | None, min_significance: float,
+            allowed: np.ndarray) -> list[ArticleRef]:
+    """The articles nearest to the given ones ("more like this"), one reference each.
+
+    The query is the mean of the given articles' passage vectors; the order follows the
+    similarity less each language's bias, so a story told in German is found for one told
+    in Spanish; an article must stand out from unrelated text of its language by
+    `min_significance` standard deviations, as a cited one must. `allowed` masks the rows
+    that may be returned (the filters, less the articles already shown)."""
+    rows = [row for article_id in article_ids for row in version.rows_of(article_id)]
+    if not rows:
+        return []
+    centroid = version.vectors[rows].mean(axis=0)
+    query = (centroid / (np.linalg.norm(centroid) or 1.0)).astype(np.float32)
+    pool = nearest(version, query, per_language, weights, allowed).ordered()
+    spread = null.spread(query) if null is not None else {}
+    out: list[ArticleRef] = []
+    seen: set[str] = set()
+    for row, similarity in zip(pool.rows.tolist(), pool.similarity.tolist(), strict=True):
+        article = version.articles[version.passages[row].article_id]
+        if article.id in seen:
+            continue
+        seen.add(article.id)
+        if null is not None and \
+                null.significance(similarity, spread, article.language) < min_significance:
+            continue
+        out.append(ArticleRef.of(article))
+        if len(out) == k:
+            break
+    return out

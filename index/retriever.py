@@ -12,7 +12,7 @@ from index import ranking
 from index.embedder import Embedder
 from index.filters import Filters, Searched, admitted, searched
 from index.language_bias import LanguageNull
-from index.ranking import Candidate, Weights
+from index.ranking import ArticleNotIndexed, ArticleRef, Candidate, Weights
 from index.store import IndexVersion
 
 
@@ -50,6 +50,26 @@ class Retriever:
     def searched(self, filters: Filters | None = None) -> Searched:
         """How many articles and outlets a question with these filters is searched in."""
         return searched(self.version, filters)
+
+    def more_like(self, article_ids: list[str], exclude: list[str] | None = None, k: int = 5,
+                  filters: Filters | None = None, min_significance: float = 0.0,
+                  per_language: int = 40) -> list[ArticleRef]:
+        """The next best articles on the same story as `article_ids`, none of them or of
+        `exclude` (what the member has already been shown)."""
+        version = self.version
+        missing = [a for a in article_ids if a not in version.articles]
+        if missing or not article_ids:
+            raise ArticleNotIndexed(f"no article {missing[0]!r} in the index" if missing
+                                    else "give at least one article to find more like it")
+        allowed = admitted(version, filters)
+        if allowed is None:
+            allowed = np.ones(len(version.passages), bool)
+        shown = {version.article_position[a] for a in {*article_ids, *(exclude or [])}
+                 if a in version.article_position}
+        allowed &= ~np.isin(version.row_article, list(shown))
+        return ranking.similar(version, article_ids, k=k, per_language=per_language,
+                               weights=self.weights, null=self.null,
+                               min_significance=min_significance, allowed=allowed)
 
     def _search(self, version: IndexVersion, question: str, k: int, per_language: int,
                 context: list[str] | None, language: str,

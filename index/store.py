@@ -137,10 +137,14 @@ class IndexVersion:
         return list(self.articles)
 
     @cached_property
+    def article_position(self) -> dict[str, int]:
+        return {aid: i for i, aid in enumerate(self.article_ids)}
+
+    @cached_property
     def row_article(self) -> np.ndarray:
         """For each passage row, the position of its article in `article_ids`: what turns a
         choice of articles into a mask of rows in one step."""
-        position = {aid: i for i, aid in enumerate(self.article_ids)}
+        position = self.article_position
         return np.fromiter((position[p.article_id] for p in self.passages), np.int64,
                            len(self.passages))
 
