@@ -12,7 +12,7 @@ from datetime import date
 from typing import Literal
 
 import numpy as np
-from pydantic import BaseModel, Field
+from pydantic import AliasChoices, BaseModel, Field
 
 from bot import cues
 from bot.messages import grouped, say
@@ -48,7 +48,8 @@ class Citation(BaseModel):
     end: int
     highlight_start: int  # the sentence the answer relies on, inside [start, end)
     highlight_end: int
-    rank: float  # what the order of candidates follows (index/ranking.py)
+    rank: float = Field(validation_alias=AliasChoices("rank", "score"))  # what the order
+    # follows (index/ranking.py); "score" was its name before, still read from old records
     relevance: float = 0.0  # what the abstention bar (min_relevance) compares, alike in every
     # pair of languages
     summary_only: bool = Field(False, description="the article is a feed's summary, not the page")
