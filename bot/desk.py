@@ -212,7 +212,7 @@ class Desk:
             report = self.ingest([folder], source_id=source.id,
                                  within=self._confinement(folder))
             gone = self.catalogue.ids_of_source(source.id) - set(report.ids)
-            self.catalogue.delete(gone)
+            self.catalogue.unlist(source.id, gone)
             self.registry.record(source.id, status="ok" if not report.errors else "partial",
                                  item_count=len(report.ids),
                                  error="; ".join(report.errors[:3]) or None)

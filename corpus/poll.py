@@ -107,13 +107,14 @@ def _fetch_item(item: FeedItem, feed_title: str, source: Source, fetcher: Fetche
     article_id = id_from_url(item.url)
     state = catalogue.web_state(article_id)
     if state is not None and state.entry_key == item.key:
+        catalogue.add_listing(source.id, article_id)
         outcome.unchanged += 1
         return
     web = WebMeta(entry_key=item.key)
     try:
         page = _get_page(fetcher, item.url, state)
         if page.not_modified and state is not None:
-            catalogue.update_web(article_id, web)
+            catalogue.update_web(article_id, web, source.id)
             outcome.unchanged += 1
             return
         web.etag, web.last_modified = page.etag, page.last_modified
@@ -132,6 +133,7 @@ def _fetch_page(source: Source, fetcher: Fetcher, catalogue: Catalogue, registry
     page = _get_page(fetcher, source.location, state)
     outcome.items = 1
     if page.not_modified and state is not None:
+        catalogue.add_listing(source.id, article_id)
         outcome.status = "not modified"
         outcome.unchanged = 1
         registry.record(source.id, status="not modified", item_count=1)

@@ -365,6 +365,36 @@ def test_syndicated_copy_on_another_host_is_a_duplicate_and_never_cited(
         assert_verbatim(desk, answer.citations)
 
 
+# -- 4b. an article two sources list stays until neither does -------------------------------
+
+def test_removing_a_source_keeps_every_article_another_source_lists(
+        tmp_path: Path, embedder: Embedder, server: FeedServer) -> None:
+    """Issue 11: a feed, an article URL and a second feed share Meridian's story; it stays
+    while any of them lists it, whichever way each one met it (stored, 304, same item)."""
+    desk = web_desk(tmp_path, embedder)
+    feed, _ = desk.add_source(publish(server, [MERIDIAN, VOLTAIC]), "test")
+    page, outcome = desk.add_source(server.url(MERIDIAN.path), "test")
+    assert outcome.status == "not modified"  # the feed stored the page: one conditional GET
+    other, outcome = desk.add_source(publish(server, [MERIDIAN, BRUME], "/other.xml"), "test")
+    assert (outcome.added, outcome.unchanged) == (1, 1)  # the same item as the first feed's
+    meridian = article_id(server, MERIDIAN)
+    assert desk.catalogue.sources_of(meridian) == {feed.id, page.id, other.id}
+
+    _, removed = desk.remove_source(feed.id)
+    assert removed == 1  # Voltaic's story: no other source lists it
+    kept = {a.id for a in desk.catalogue.articles()}
+    assert kept == {meridian, article_id(server, BRUME)}
+    desk.reindex()
+    answer = desk.ask("How many engineers will Meridian Labs employ at its Lisbon centre?")
+    assert answer.citations[0].article_id == meridian
+    assert_verbatim(desk, answer.citations)
+
+    assert desk.remove_source(other.id)[1] == 1  # Brume's; the URL source still lists Meridian
+    assert [a.id for a in desk.catalogue.articles()] == [meridian]
+    assert desk.remove_source(page.id)[1] == 1
+    assert desk.catalogue.count() == 0
+
+
 # -- 5. unreachable or forbidden pages: the feed's summary stands in ---------------------------
 
 def test_missing_or_robots_disallowed_page_falls_back_to_the_feed_summary(
