@@ -149,8 +149,10 @@ def cmd_stats(args: argparse.Namespace) -> int:
 def cmd_model(args: argparse.Namespace) -> int:
     from index.embedder import Embedder
 
-    embedder = Embedder(BotSettings())
+    settings = BotSettings()
+    embedder = Embedder(settings)
     print(f"embedding model ready: {embedder.name} ({embedder.dim} dimensions)")
+    print(f"model cache: {settings.models_dir} (NEWSDESK_MODEL_CACHE moves it)")
     return 0
 
 
