@@ -27,7 +27,7 @@ from pydantic import BaseModel
 
 from corpus import inflate
 from corpus.errors import NewsdeskError
-from corpus.netguard import HostPolicy, UnsafeURL, join_url, split_url
+from corpus.netguard import HostPolicy, join_url, refused_private, split_url
 
 USER_AGENT = "newsdesk/0.1 (+https://example.org/newsdesk; AI-news Q&A bot)"
 REDIRECTS = {301, 302, 303, 307, 308}
@@ -255,9 +255,10 @@ class Fetcher:
         if not peer:
             return
         address = ipaddress.ip_address(peer[0])
+        host = (urlsplit(url).hostname or "").lower()
         if not address.is_global and not self.policy.allows_address(address) and \
-                (urlsplit(url).hostname or "").lower() not in self.policy.names:
-            raise UnsafeURL(f"{urlsplit(url).hostname} connected to a private address; refused")
+                host not in self.policy.names:
+            raise refused_private(host, str(address))
 
     def allowed_by_robots(self, url: str) -> bool:
         parts = split_url(url)

@@ -46,7 +46,7 @@ from corpus.chunker import chunk
 from corpus.errors import NewsdeskError
 from corpus.fetcher import Fetcher, FetchError, FetchSettings
 from corpus.ids import id_from_url
-from corpus.netguard import HostPolicy, UnsafeURL
+from corpus.netguard import ALLOW_SETTING, HostPolicy, UnsafeURL
 from corpus.poll import SourceOutcome
 from corpus.registry import SourceError
 from index.embedder import Embedder
@@ -537,9 +537,11 @@ def test_hostile_server_fails_its_source_only(
 def test_private_addresses_are_refused_unless_allowed(
         desk: Desk, server: FeedServer) -> None:
     feed_url = publish(server, [MERIDIAN])
-    with pytest.raises(UnsafeURL, match="private or local address"):
+    with pytest.raises(UnsafeURL, match="private or local address") as refused:
         desk.add_source(feed_url, "test")  # the `desk` fixture allows no host
     assert server.requests == [] and desk.registry.all() == []
+    # the refusal names the setting that lifts it (the CLI test sets it and succeeds)
+    assert f"add 127.0.0.1 to {ALLOW_SETTING}" in str(refused.value)
 
     with pytest.raises(SourceError, match="only http and https"):
         desk.add_source("file:///etc/passwd", "test")
