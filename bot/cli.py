@@ -56,6 +56,14 @@ def _ready(desk) -> None:
         log.info("no index yet: building it")
         with build_bar() as progress:
             desk.reindex(progress=progress)
+        return
+    waiting = desk.pending()
+    if waiting:
+        log.warning("%s; `newsdesk index` makes them searchable", _waiting(waiting))
+
+
+def _waiting(count: int) -> str:
+    return f"{count} article{' waits' if count == 1 else 's wait'} to be indexed"
 
 
 def render(answer: Answer) -> str:
@@ -141,6 +149,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
     print(f"articles: {stats.articles} ({langs})")
     print(f"index: {stats.index_version or 'none'} — {stats.indexed_articles} articles, "
           f"{stats.indexed_passages} passages, built {stats.index_created or '-'}")
+    if stats.pending:
+        print(f"{_waiting(stats.pending)}: `newsdesk index` makes them searchable")
     print(f"model: {stats.model or '-'}")
     print(f"writer: {stats.writer.describe() if stats.writer else 'off (quotes only)'}")
     return 0
@@ -257,7 +267,7 @@ def cmd_sources(args: argparse.Namespace) -> int:
 
     desk = _desk()
     if args.action == "list":
-        rows = desk.registry.all()
+        rows = desk.sources()
         if not rows:
             print("no sources yet: `newsdesk sources add PATH-OR-URL`")
         for s in rows:
@@ -276,8 +286,8 @@ def cmd_sources(args: argparse.Namespace) -> int:
         print("run `newsdesk index` to make its articles searchable")
         return 0
     source, removed = desk.remove_source(args.target)
-    print(f"removed {source.id} ({source.location}) and its {removed} articles; they leave the "
-          "index at the next `newsdesk index`")
+    print(f"removed {source.id} ({source.location}) and its {removed} articles no other source "
+          "lists; they leave the index at the next `newsdesk index` or `newsdesk fetch`")
     return 0
 
 
@@ -291,7 +301,8 @@ def cmd_fetch(args: argparse.Namespace) -> int:
         print(f"{outcome.source_id}  {_describe(outcome)}  {outcome.location}")
         for error in outcome.errors[:5]:
             stderr.print(f"  {error}", markup=False, highlight=False)
-    if any(o.changed for o in outcomes) and not args.no_index:
+    # whatever changed, in this fetch or before it (`sources add`, `ingest`, a removal)
+    if not args.no_index and desk.pending():
         with build_bar() as progress:
             stats = desk.reindex(progress=progress)
         print(f"index {stats.version}: embedded {stats.passages_embedded} passages of "
@@ -378,10 +389,12 @@ def parser() -> argparse.ArgumentParser:
     sources_sub.add_parser("list", help="every source with its last fetch and status")
     add = sources_sub.add_parser("add", help="a folder, an RSS/Atom feed or an article URL")
     add.add_argument("target")
-    remove = sources_sub.add_parser("remove", help="remove a source and its articles")
-    remove.add_argument("target", metavar="ID")
+    remove = sources_sub.add_parser("remove", help="remove a source and the articles no "
+                                    "other source lists")
+    remove.add_argument("target", metavar="ID-OR-LOCATION")
     sources.set_defaults(func=cmd_sources)
-    fetch = sub.add_parser("fetch", help="fetch the sources that are due, then index")
+    fetch = sub.add_parser("fetch", help="fetch the sources that are due, then index "
+                           "whatever waits to be indexed")
     fetch.add_argument("--all", action="store_true", help="fetch every source now")
     fetch.add_argument("--no-index", action="store_true", help="do not index afterwards")
     fetch.set_defaults(func=cmd_fetch)

@@ -116,6 +116,15 @@ class Registry:
             raise SourceError(f"no source with id {sid!r}; `sources list` shows them")
         return Source(**dict(zip(_FIELDS, row, strict=True)))
 
+    def find(self, target: str) -> Source | None:
+        """The source whose id or location is `target`. They cannot clash: an id is a hash
+        of a location, and a location is unique."""
+        with self._connect() as db:
+            row = db.execute(f"SELECT {', '.join(_FIELDS)} FROM sources WHERE id = ? OR "
+                             "location = ? ORDER BY id = ? DESC", (target, target, target)
+                             ).fetchone()
+        return Source(**dict(zip(_FIELDS, row, strict=True))) if row else None
+
     def all(self) -> list[Source]:
         with self._connect() as db:
             rows = db.execute(

@@ -8,6 +8,7 @@ catalogue, embeds with the real model and answers from a real FAISS index.
 from __future__ import annotations
 
 import gzip
+import json
 import logging
 import os
 import random
@@ -603,16 +604,22 @@ NEWSDESK = str(Path(sys.executable).parent / "newsdesk")
 
 def test_cli_sources_add_list_fetch_remove(tmp_path: Path, server: FeedServer) -> None:
     home = tmp_path / "cli-home"
-    env = {**os.environ, "NEWSDESK_HOME": str(home), "NEWSDESK_ALLOW_HOSTS": "127.0.0.1",
-           "NEWSDESK_HOST_DELAY": "0"}
+    env = {**os.environ, "NEWSDESK_HOME": str(home), "NEWSDESK_HOST_DELAY": "0"}
 
-    def newsdesk(*args: str) -> subprocess.CompletedProcess[str]:
+    def newsdesk(*args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
         done = subprocess.run([NEWSDESK, *args], capture_output=True, text=True, env=env,
-                              timeout=120)
-        assert done.returncode == 0, (args, done.stdout, done.stderr)
+                              timeout=300)
+        assert (done.returncode == 0) == ok, (args, done.stdout, done.stderr)
         return done
 
     feed_url = publish(server, [MERIDIAN, BRUME, NORDLICHT])
+    # issue 11: the refusal of a loopback address names the setting that allows it
+    refused = newsdesk("sources", "add", feed_url, ok=False)
+    [line] = refused.stderr.splitlines()
+    assert line.startswith("error: 127.0.0.1 points to a private or local address"), line
+    assert "add 127.0.0.1 to NEWSDESK_ALLOW_HOSTS" in line and server.requests == []
+
+    env["NEWSDESK_ALLOW_HOSTS"] = "127.0.0.1"  # … and setting it is all it takes
     added = newsdesk("sources", "add", feed_url)
     found = re.search(r"added feed source (f-\w+): ok: 3 items, added 3,", added.stdout)
     assert found, added.stdout
@@ -632,11 +639,27 @@ def test_cli_sources_add_list_fetch_remove(tmp_path: Path, server: FeedServer) -
     catalogue = Catalogue(home / "catalogue.sqlite3")
     assert catalogue.count() == 4
     assert "4 items" in newsdesk("sources", "list").stdout
+    assert "4 articles wait to be indexed" in newsdesk("stats").stdout
 
-    removed = newsdesk("sources", "remove", sid).stdout
+    # issue 11: nothing is due, but the catalogue is ahead of the index: fetch indexes it
+    caught_up = newsdesk("fetch").stdout
+    assert "nothing is due" in caught_up
+    assert re.search(r"^index v-000001: embedded \d+ passages of 4 articles", caught_up, re.M), \
+        caught_up
+    assert json.loads(newsdesk("stats", "--json").stdout)["pending"] == 0
+    assert "wait" not in newsdesk("stats").stdout
+
+    # issue 11: `sources remove` takes the id or the location
+    unknown = newsdesk("sources", "remove", "f-nonesuch", ok=False)
+    assert unknown.stderr == "error: no source has the id or location 'f-nonesuch'; " \
+        "`sources list` shows them\n"
+    removed = newsdesk("sources", "remove", feed_url).stdout
     assert f"removed {sid} ({feed_url}) and its 4 articles" in removed
     assert catalogue.count() == 0
     assert "no sources yet" in newsdesk("sources", "list").stdout
+    assert json.loads(newsdesk("stats", "--json").stdout)["pending"] == 4  # still indexed
+    assert "index v-000002" in newsdesk("fetch").stdout  # and now they leave it
+    assert json.loads(newsdesk("stats", "--json").stdout)["indexed_articles"] == 0
 
 
 # -- 9. what a fault campaign broke (issue 10) ------------------------------------------------
