@@ -105,10 +105,10 @@ def catalogue_error(path: Path, exc: sqlite3.Error) -> CatalogueError:
     """A one-line reason that never tells anyone to throw a healthy database away: a busy
     file is retried, only a damaged one is repaired (by `newsdesk doctor`)."""
     reason = str(exc)
-    if "locked" in reason or "busy" in reason:
+    code = getattr(exc, "sqlite_errorname", None) or ""  # SQLite's own code, not its wording
+    if code.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
         return CatalogueError(f"the catalogue {path} is busy ({reason}); try again in a moment")
-    if isinstance(exc, sqlite3.DatabaseError) and any(
-            sign in reason for sign in ("malformed", "not a database", "disk I/O", "corrupt")):
+    if code.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB", "SQLITE_IOERR")):
         return CatalogueError(f"the catalogue {path} is damaged ({reason}); run `newsdesk "
                               "doctor` to repair it")
     return CatalogueError(f"the catalogue {path} could not be used ({reason})")

@@ -16,9 +16,9 @@ from corpus.canonical import canonical_url
 from corpus.catalogue import Catalogue, Change, StoredWeb, WebMeta
 from corpus.errors import CatalogueError, LoadError, NewsdeskError
 from corpus.fetcher import Fetched, Fetcher
+from corpus.fields import build_article
 from corpus.ids import id_from_url
 from corpus.models import Article
-from corpus.records import build_article
 from corpus.registry import Kind, Registry, Source
 from corpus.sources.feed import FeedItem, looks_like_feed, parse_feed
 from corpus.sources.page import page_article

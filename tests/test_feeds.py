@@ -758,3 +758,22 @@ def test_the_deadline_bounds_headers_as_well_as_the_body(server: FeedServer) -> 
         fetcher.get(server.url("/slow-headers"))
     assert time.monotonic() - started < 4.0
     fetcher.close()
+
+
+def test_a_robots_txt_that_fails_keeps_us_away_and_a_missing_one_does_not(
+        server: FeedServer) -> None:
+    """Issue 12: the fetcher branches on the status an error carries, not on its wording."""
+    settings = FetchSettings(allow_hosts=["127.0.0.1", "localhost"], host_delay=0.0)
+    page = "/ai/story.html"
+    server.serve("/gone", Resource(b"gone", "text/plain", status=410, etag=False))
+    with Fetcher(settings) as fetcher:
+        with pytest.raises(FetchError, match="answered HTTP 410") as gone:
+            fetcher.get(server.url("/gone"))
+        assert gone.value.status == 410
+        server.serve("/robots.txt", Resource(b"busy", "text/plain", status=503, etag=False))
+        assert not fetcher.allowed_by_robots(server.url(page))  # broken: stay away for now
+        assert fetcher.allowed_by_robots(server.url(page, host="localhost")) is False
+    with Fetcher(settings) as fetcher:
+        del server.routes["/robots.txt"]  # a 404: no rules, everything allowed
+        assert fetcher.allowed_by_robots(server.url(page))
+    assert [r.status for r in server.requested("/robots.txt")] == [503, 503, 404]
