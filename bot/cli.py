@@ -16,7 +16,7 @@ from bot.progress import build_bar, count_bar, log_handler, stderr
 from bot.settings import BotSettings
 from corpus.errors import CatalogueError, NewsdeskError
 
-log = logging.getLogger("newsdesk")
+log = logging.getLogger("newsdesk." + __name__)
 
 
 def _desk():
@@ -412,12 +412,23 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def _configure_logging(verbose: bool) -> None:
+    """corpus, index and bot log under one `newsdesk` logger, so its level is the one
+    setting for all three; other libraries speak from WARNING (discord.py from INFO: its
+    connects and resumes are what an operator of `run` watches). A program that already
+    configured logging (a test, an embedding app) keeps its own."""
+    root = logging.getLogger()
+    if root.handlers:
+        return
+    root.addHandler(log_handler())
+    root.setLevel(logging.WARNING)
+    logging.getLogger("newsdesk").setLevel(logging.DEBUG if verbose else logging.INFO)
+    logging.getLogger("discord").setLevel(logging.INFO)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
-                        format="%(message)s", handlers=[log_handler()])
-    for noisy in ("httpx", "sentence_transformers", "faiss", "urllib3", "trafilatura", "bm25s"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    _configure_logging(args.verbose)
     try:
         return args.func(args)
     except NewsdeskError as exc:

@@ -32,7 +32,7 @@ from index.language_bias import language_null
 from index.retriever import Hit, Retriever
 from index.store import IndexMissing, IndexStore, Manifest
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("newsdesk." + __name__)
 
 SAMPLE_DIR = Path(corpus.__file__).parent / "sample"
 

@@ -23,7 +23,7 @@ from corpus.registry import Kind, Registry, Source
 from corpus.sources.feed import FeedItem, looks_like_feed, parse_feed
 from corpus.sources.page import page_article
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("newsdesk." + __name__)
 MIN_SUMMARY_CHARS = 80
 
 

@@ -188,3 +188,20 @@ def test_a_source_is_found_by_its_id_or_its_location(news_desk: Desk) -> None:
     assert (removed, count) == (source, 4)
     assert news_desk.sources() == [] and news_desk.catalogue.count() == 0
 
+
+def test_corpus_index_and_bot_log_under_one_newsdesk_logger() -> None:
+    """Issue 12: one logger tree, so the `newsdesk` logger's level (what `-v` sets) is the
+    one setting for every layer."""
+    import importlib
+    import logging
+    import pkgutil
+
+    for package in ("corpus", "index", "bot"):
+        root = importlib.import_module(package)
+        for module in pkgutil.walk_packages(root.__path__, package + "."):
+            importlib.import_module(module.name)
+    names = [n for n in logging.Logger.manager.loggerDict if n.split(".")[0] in
+             ("corpus", "index", "bot")]
+    assert names == []
+    ours = [n for n in logging.Logger.manager.loggerDict if n.startswith("newsdesk.")]
+    assert {n.split(".")[1] for n in ours} == {"corpus", "index", "bot"}
