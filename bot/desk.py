@@ -26,13 +26,15 @@ from corpus.language import question_language
 from corpus.models import Article
 from corpus.poll import SourceOutcome, detect_kind, fetch_source
 from corpus.registry import Registry, Source, SourceError
+from index.backend import open_store
 from index.builder import BuildStats, ProgressFn, build
 from index.embedder import Embedder
 from index.filters import Filters
 from index.language_bias import language_null
+from index.milvus import MilvusStore
 from index.ranking import ArticleRef, Candidate
 from index.retriever import Retriever
-from index.store import IndexMissing, IndexStore, Manifest
+from index.store import IndexMissing, Manifest
 
 log = logging.getLogger("newsdesk." + __name__)
 
@@ -67,10 +69,11 @@ class Desk:
         self.settings = settings or BotSettings()
         self.settings.ensure_home()
         self.catalogue = Catalogue(self.settings.catalogue_path)
-        self.store = IndexStore(self.settings.index_dir)
+        self.store = open_store(self.settings)  # FAISS folders, or Milvus (NEWSDESK_STORE)
         self.registry = Registry(self.settings.catalogue_path)
         self._embedder = embedder  # loaded on first use when not given
         self._retriever: Retriever | None = None
+        self._followed = time.monotonic()
         self._lock = threading.Lock()
         self.writer = Writer.from_settings(self.settings)  # None unless NEWSDESK_LLM_URL
 
@@ -93,7 +96,19 @@ class Desk:
                                                 self.settings.lexical_weight,
                                                 self.settings.sentence_weight,
                                                 self.settings.language_offset_scale, null)
+        self._follow(self._retriever)
         return self._retriever
+
+    def _follow(self, retriever: Retriever) -> None:
+        """Switch to a version another process published (another shard, the indexer):
+        checked at most every `follow_seconds`, so shards on one index answer alike."""
+        now = time.monotonic()
+        if now - self._followed < self.settings.follow_seconds:
+            return
+        self._followed = now
+        name = self.store.current_name()
+        if name is not None and name != retriever.version.name:
+            retriever.swap(self.store.load())
 
     def ingest(self, paths: list[Path], progress: Callable[[str], None] | None = None,
                source_id: str | None = None, within: Path | None = None) -> IngestReport:
@@ -264,6 +279,8 @@ class Desk:
 
     def _published_hashes(self) -> dict[str, str]:
         """Article id → content hash of the version served (CURRENT, else the newest)."""
+        if isinstance(self.store, MilvusStore):
+            return self.store.published_hashes()
         versions = self.store.versions()
         name = self.store.current_name() or (versions[-1] if versions else None)
         if name is None:

@@ -96,6 +96,8 @@ def _reusable(store: IndexStore, embedder: Embedder, full: bool) -> IndexVersion
 
 
 def _reuse(previous: IndexVersion) -> dict[str, _Part]:
+    # read once: a Milvus version fetches its vectors by id, one call per article is slow
+    vectors, sentence_vectors = np.asarray(previous.vectors), np.asarray(previous.sentence_vectors)
     rows: dict[str, list[int]] = {}
     for row, passage in enumerate(previous.passages):
         rows.setdefault(passage.article_id, []).append(row)
@@ -105,7 +107,7 @@ def _reuse(previous: IndexVersion) -> dict[str, _Part]:
             [np.arange(previous.sentence_start[r], previous.sentence_start[r + 1]) for r in idx]
         )
         parts[aid] = _Part(previous.articles[aid], [previous.passages[r] for r in idx],
-                           previous.vectors[idx], previous.sentence_vectors[sentence_rows])
+                           vectors[idx], sentence_vectors[sentence_rows])
     return parts
 
 

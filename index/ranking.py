@@ -173,7 +173,7 @@ def nearest(version: IndexVersion, query: np.ndarray, per_language: int, weights
     its language's bias; in search order (language after language, nearest first)."""
     shift = {lang: weights.offset_scale * d for lang, d in version.offsets.for_query(query).items()}
     found = [(lang, *version.search_group(lang, query, per_language, allowed))
-             for lang in version.groups]
+             for lang in version.languages]
     rows = np.concatenate([r for _, r, _ in found]) if found else np.zeros(0, np.int64)
     scores = np.concatenate([s for _, _, s in found]) if found else np.zeros(0, np.float32)
     if weights.sentence and len(rows):  # one product for every language's candidates

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from platformdirs import user_cache_path
-from pydantic import Field
+from pydantic import Field, SecretStr
 
 from corpus.settings import CorpusSettings
 
@@ -37,6 +38,22 @@ class IndexSettings(CorpusSettings):
         1.0, description="how strongly each language's bias is subtracted from a score")
     lexical_weight: float = Field(0.0, description="weight of BM25 evidence in the ranking "
                                   "(0: measured to hurt on our questions; see eval notes)")
+
+    store: Literal["faiss", "milvus"] = Field(
+        "faiss", description="where the index lives: versioned FAISS folders under the data "
+        "home, or Milvus collections (milvus_uri) that several processes and machines share")
+    milvus_uri: str = Field(
+        "", description="a Milvus server or cluster, e.g. http://milvus:19530; empty = an "
+        "embedded milvus-lite file <home>/index/milvus.db (one process only)")
+    milvus_token: SecretStr | None = Field(
+        None, description="user:password or an API key for the Milvus server; never shown")
+    milvus_alias: str = Field(
+        "newsdesk", pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,80}$",
+        description="the alias readers follow; versions are collections named after it, so "
+        "several newsdesks can share one cluster")
+    follow_seconds: float = Field(
+        10.0, ge=0, description="how often an answering process checks whether another "
+        "process published a newer index version, and switches to it")
 
     @property
     def models_dir(self) -> Path:

@@ -125,6 +125,12 @@ class IndexVersion:
     def name(self) -> str:
         return self.manifest.version
 
+    @property
+    def languages(self) -> list[str]:
+        """The groups `search_group` searches, in a fixed order (other backends have no
+        FAISS groups)."""
+        return list(self.groups)
+
     @cached_property
     def _article_rows(self) -> dict[str, list[int]]:
         rows: dict[str, list[int]] = {}
