@@ -36,6 +36,11 @@ def _ready(desk) -> None:
     from bot.desk import SAMPLE_DIR
     from index.store import IndexMissing
 
+    if desk.settings.answer_only:  # a shard answers from what the indexer published
+        if desk.store.current_name() is None:
+            raise IndexMissing("no index is published yet; run `newsdesk index` where the "
+                               "catalogue is (this process only answers)")
+        return
     try:
         empty = desk.needs_sample()
     except CatalogueError as exc:

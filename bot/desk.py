@@ -51,6 +51,10 @@ class ArticleNotFound(NewsdeskError):
     pass
 
 
+class AnswerOnly(NewsdeskError):
+    pass
+
+
 class Stats(BaseModel):
     articles: int
     languages: dict[str, int]
@@ -117,17 +121,27 @@ class Desk:
 
     def reindex(self, full: bool = False, progress: ProgressFn | None = None) -> BuildStats:
         """Build a new version; the retriever switches to it only once it is published."""
+        self._may_change("build the index")
         stats = build(self.catalogue, self.store, self.embedder, self.settings.models_dir,
                       full=full, progress=progress)
         if stats.changed and self._retriever is not None:
             self._retriever.swap(self.store.load())
         return stats
 
+    def _may_change(self, what: str) -> None:
+        """An answering shard of a shared index (NEWSDESK_ANSWER_ONLY) never publishes: its
+        catalogue is not the one the index is built from."""
+        if self.settings.answer_only:
+            raise AnswerOnly(f"this process only answers (NEWSDESK_ANSWER_ONLY): {what} "
+                             "where the index is built, with `newsdesk fetch` or "
+                             "`newsdesk index`")
+
     # -- sources ---------------------------------------------------------------
     def add_source(self, location: str, added_by: str, *, within: Path | None = None,
                    progress: Callable[[str], None] | None = None
                    ) -> tuple[Source, SourceOutcome | IngestReport]:
         """A folder, a feed or an article URL; web sources are fetched (back-filled) at once."""
+        self._may_change("add a source")
         if not location.strip().lower().startswith(("http://", "https://")):
             if "://" in location:
                 raise SourceError("only http and https links, or folders, can be sources")
@@ -152,6 +166,7 @@ class Desk:
     def fetch(self, due_only: bool = True, progress: Callable[[str], None] | None = None
               ) -> list[SourceOutcome]:
         """Fetch web sources (those due, or all) and re-read folders; one failure stops none."""
+        self._may_change("fetch sources")
         now = time.time()
         period = self.settings.poll_minutes * 60
         outcomes = []
@@ -272,6 +287,8 @@ class Desk:
         """How far the catalogue is ahead of the published index: articles it lacks or holds
         an older text of, plus those it still holds after they left the catalogue. Content
         hashes against the served version's manifest; nothing is embedded or loaded."""
+        if self.settings.answer_only:  # it never builds: nothing waits for it
+            return 0
         published = self._published_hashes()
         current = self.catalogue.hashes(duplicates=False)
         stale = sum(1 for aid, digest in current.items() if published.get(aid) != digest)

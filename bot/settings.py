@@ -25,6 +25,10 @@ class BotSettings(IndexSettings):
         "answerable PIAF questions (2nd percentile 3.65; bundled answerable questions: "
         "1st percentile 7.41)"
     )
+    answer_only: bool = Field(
+        False, description="an answering shard of a shared (Milvus) index: it never builds, "
+        "fetches or adds sources, and never loads the sample corpus into an empty catalogue; "
+        "one indexer process owns the catalogue and publishes")
     max_citations: int = Field(3, description="at most this many articles cited per answer")
     max_question_chars: int = 500
     sources_dir: Path | None = Field(

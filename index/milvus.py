@@ -76,6 +76,9 @@ def _client(uri: str, token: str = "") -> MilvusClient:
     from pymilvus import MilvusClient
     from pymilvus.exceptions import MilvusException
 
+    quiet = logging.getLogger("milvus_lite.server_manager")
+    level = quiet.level
+    quiet.setLevel(logging.CRITICAL)  # its traceback for a locked file becomes our one line
     try:
         return MilvusClient(uri=uri, token=token)
     except MilvusException as exc:
@@ -86,6 +89,14 @@ def _client(uri: str, token: str = "") -> MilvusClient:
                 "NEWSDESK_MILVUS_URI=http://host:19530") from None
         raise MilvusUnavailable(f"cannot reach Milvus at {uri} ({exc.message}); is the "
                                 "server running, and is NEWSDESK_MILVUS_URI right?") from None
+    finally:
+        quiet.setLevel(level)
+
+
+def _milvus_error(exc: BaseException) -> bool:
+    from pymilvus.exceptions import MilvusException
+
+    return isinstance(exc, MilvusException)
 
 
 def _day(value: date | None) -> int:
@@ -467,8 +478,12 @@ class MilvusStore:
                 if (count := self._count(collection)) != expected[part]:
                     raise IndexCorrupt(f"Milvus holds {count} rows of {collection}, not "
                                        f"{expected[part]}; the index was not published")
-        except BaseException:
+        except BaseException as exc:
             self._drop_quietly(name)
+            if _milvus_error(exc):
+                raise MilvusUnavailable(f"Milvus refused the new index {name} "
+                                        f"({getattr(exc, 'message', exc)}); "
+                                        "the previous version still serves") from exc
             raise
         self.point_to(name)
         self.prune(keep=3)
@@ -539,7 +554,10 @@ class MilvusStore:
             index.add_index("vector", index_type="HNSW", metric_type="IP", params=HNSW)
         else:
             index.add_index("vector", index_type="FLAT", metric_type="IP")
-        self.client.create_collection(collection, schema=schema, index_params=index)
+        self.client.create_collection(collection, schema=schema)
+        # not waiting for the index: pymilvus's wait asks for a timestamp milvus-lite does not
+        # serve (an error logged, retried); the collection is loaded and counted before use
+        self.client.create_index(collection, index, sync=False)
 
     def _write_articles(self, collection: str, articles: list[Article]) -> None:
         """Every article, its text in parts; Milvus wants a vector in every collection, so
