@@ -59,7 +59,8 @@ class NewsdeskBot(commands.AutoShardedBot):
         await self.storage.setup()
         self.add_dynamic_items(FeedbackButton)
         self.poller.change_interval(minutes=self.desk.settings.poll_minutes)
-        self.poller.start()
+        if not self.desk.settings.answer_only:  # a shard of a shared index never fetches
+            self.poller.start()
         for cog in COGS:
             await self.load_extension(cog)
         guild_id = self.desk.settings.sync_guild

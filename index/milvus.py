@@ -73,8 +73,12 @@ class MilvusUnavailable(NewsdeskError):
 def _client(uri: str, token: str = "") -> MilvusClient:
     """A client, or one line saying what to set: the usual failure is a second process on
     one milvus-lite file, which the embedded engine locks."""
-    from pymilvus import MilvusClient
-    from pymilvus.exceptions import MilvusException
+    try:
+        from pymilvus import MilvusClient
+        from pymilvus.exceptions import MilvusException
+    except ImportError:
+        raise MilvusUnavailable("NEWSDESK_STORE=milvus needs the Milvus client: "
+                                "pip install 'newsdesk[milvus]'") from None
 
     quiet = logging.getLogger("milvus_lite.server_manager")
     level = quiet.level
