@@ -302,7 +302,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     import discord
 
-    from bot.discord_bot import NewsdeskBot
+    from bot.discord.client import NewsdeskBot
 
     settings = BotSettings()
     token = settings.discord_token.get_secret_value().strip() if settings.discord_token else ""
@@ -311,7 +311,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                       markup=False, highlight=False)
         return 2
     if args.sync_guild:
-        settings.sync_guild = args.sync_guild
+        settings = settings.model_copy(update={"sync_guild": args.sync_guild})
     desk = _desk_from(settings)
     _ready(desk)
 

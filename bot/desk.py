@@ -198,6 +198,10 @@ class Desk:
     def remove_source(self, source_id: str) -> tuple[Source, int]:
         return self.registry.remove(source_id)
 
+    def sources(self) -> list[Source]:
+        """Every registered source, for the faces (they never open the registry)."""
+        return self.registry.all()
+
     def refresh_folders(self, only: str | None = None) -> IngestReport:
         """Re-read folder sources; files gone from a readable folder leave the catalogue."""
         total = IngestReport()

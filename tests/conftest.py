@@ -17,7 +17,7 @@ import simcord
 from discord_fixtures import ARTICLES, write_articles
 
 from bot.desk import SAMPLE_DIR, Desk
-from bot.discord_bot import NewsdeskBot
+from bot.discord.client import NewsdeskBot
 from bot.settings import BotSettings
 from corpus.settings import default_home
 from index.embedder import Embedder

@@ -14,8 +14,8 @@ from conftest import make_bot
 from discord_fixtures import ARTICLES, write_articles
 
 from bot.desk import Desk
-from bot.discord_bot import NewsdeskBot
-from bot.limits import AnswerSlots
+from bot.discord.client import NewsdeskBot
+from bot.discord.limits import AnswerSlots
 
 QUOTE = re.compile(r"“(.*?)”", re.S)
 
@@ -215,7 +215,7 @@ async def test_a_long_reindex_edits_its_status_past_the_token_lifetime(
     env: simcord.Env, news_desk: Desk, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Interaction tokens expire after 15 minutes; a long reindex edits through the channel."""
-    from bot.cogs import moderation
+    from bot.discord.cogs import moderation
 
     guild, channel, _, _alice, _admin = setup_guild(env)
     mod = add_moderator(env, guild)

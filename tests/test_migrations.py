@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.storage import Storage
+from bot.discord.storage import Storage
 from corpus.catalogue import _STEPS as CATALOGUE_STEPS
 from corpus.catalogue import Catalogue
 from corpus.migrations import applied, migrate

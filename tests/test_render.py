@@ -8,7 +8,7 @@ from datetime import date
 import discord
 
 from bot.answer import Answer, Citation
-from bot.render import (
+from bot.discord.render import (
     DESCRIPTION_MAX,
     EMBED_TOTAL_MAX,
     FIELD_NAME_MAX,

@@ -29,7 +29,7 @@ from conftest import make_settings
 from discord_fixtures import ARTICLES, write_articles
 
 from bot.desk import Desk
-from bot.storage import Storage
+from bot.discord.storage import Storage
 from index.embedder import Embedder
 
 NEWSDESK = str(Path(sys.executable).parent / "newsdesk")

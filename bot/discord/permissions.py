@@ -10,7 +10,7 @@ from __future__ import annotations
 import discord
 from discord import app_commands
 
-from bot.storage import GuildConfig
+from bot.discord.storage import GuildConfig
 
 ADMINS_ONLY = "Only admins (Manage Server or Administrator) can change the configuration."
 

@@ -18,10 +18,10 @@ from discord.ext import commands, tasks
 
 from bot.answer import Answer
 from bot.desk import Desk
-from bot.feedback import FeedbackButton
-from bot.limits import AnswerSlots, Cooldowns
-from bot.permissions import NotAllowed
-from bot.storage import Storage
+from bot.discord.feedback import FeedbackButton
+from bot.discord.limits import AnswerSlots, Cooldowns
+from bot.discord.permissions import NotAllowed
+from bot.discord.storage import Storage
 from corpus.errors import NewsdeskError
 from corpus.poll import SourceOutcome
 from index.builder import BuildProgress, BuildStats
@@ -29,7 +29,7 @@ from index.builder import BuildProgress, BuildStats
 log = logging.getLogger(__name__)
 
 NONE = discord.AllowedMentions.none()
-COGS = ("bot.cogs.ask", "bot.cogs.moderation", "bot.cogs.config")
+COGS = ("bot.discord.cogs.ask", "bot.discord.cogs.moderation", "bot.discord.cogs.config")
 
 
 @dataclass

@@ -9,10 +9,10 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.answer import Answer, validate_question
-from bot.discord_bot import NONE, NewsdeskBot
-from bot.feedback import feedback_view
+from bot.discord.client import NONE, NewsdeskBot
+from bot.discord.feedback import feedback_view
+from bot.discord.render import clip, render
 from bot.messages import say
-from bot.render import clip, render
 from corpus.errors import NewsdeskError
 
 _QUESTION_WORDS = re.compile(

@@ -12,9 +12,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord_bot import NONE, NewsdeskBot
-from bot.permissions import is_moderator
-from bot.render import clip, escape
+from bot.discord.client import NONE, NewsdeskBot
+from bot.discord.permissions import is_moderator
+from bot.discord.render import clip, escape
 from corpus.errors import NewsdeskError
 
 log = logging.getLogger(__name__)
@@ -120,7 +120,7 @@ class Moderation(commands.Cog):
     async def sources_list(self, interaction: discord.Interaction) -> None:
         if not await self._allowed(interaction):
             return
-        rows = await asyncio.to_thread(self.bot.desk.registry.all)
+        rows = await asyncio.to_thread(self.bot.desk.sources)
         if not rows:
             text = "No sources yet. Add one with `/sources add`."
         else:

@@ -12,8 +12,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord_bot import NONE, NewsdeskBot
-from bot.permissions import ADMINS_ONLY, NotAllowed, is_admin
+from bot.discord.client import NONE, NewsdeskBot
+from bot.discord.permissions import ADMINS_ONLY, NotAllowed, is_admin
 
 ModeChoice = Literal["mention", "all"]
 
