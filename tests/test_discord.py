@@ -18,15 +18,22 @@ from bot.discord.client import NewsdeskBot
 from bot.discord.limits import AnswerSlots
 
 QUOTE = re.compile(r"“(.*?)”", re.S)
+SOURCE_LINE = re.compile(r"^\[(\d+)\] \[(.+?)\]\((\S+?)\) — (.*)$", re.M)
 
 
 def quotes_of(embed: discord.Embed) -> list[str]:
     out = []
-    for field in embed.fields:
-        for raw in QUOTE.findall(field.value):
+    texts = [embed.description or ""] + [f.value for f in embed.fields]
+    for text in texts:
+        for raw in QUOTE.findall(text):
             text = raw.replace("**", "").replace("\n> ", "\n")
             out.append(re.sub(r"\\(.)", r"\1", text))  # markdown escapes are not text
     return out
+
+
+def cited(embed: discord.Embed) -> list[str]:
+    """The titles of the cited articles, in [n] order, from the compact answer's lines."""
+    return [re.sub(r"\\(.)", r"\1", m[1]) for m in SOURCE_LINE.findall(embed.description or "")]
 
 
 def assert_verbatim(desk: Desk, embed: discord.Embed) -> None:
@@ -85,14 +92,18 @@ async def test_slash_ask_answers_with_verbatim_citations_and_a_thread(
     callbacks = [r.json for r in env.http_requests if r.path.endswith("/callback")]
     assert callbacks[0]["type"] == 5  # deferred at once: "thinking…"
     embed = last_answer(result)
-    assert "[1]" in (embed.description or "")
-    assert embed.fields[0].name.startswith("[1] La Corée du Sud suspend DeepSeek")
-    assert "https://example.org/kr-deepseek" in embed.fields[0].value
-    assert "**" in embed.fields[0].value  # the supporting sentence is bold
+    assert embed.title is None  # the question is not repeated as a title
+    statement, _, rest = (embed.description or "").partition("\n\n")
+    assert statement.endswith("[1]") and "suspendu" in statement
+    line = rest.splitlines()[0]  # [n] [Title](url) — Outlet · date · language
+    assert line == ("[1] [La Corée du Sud suspend DeepSeek](https://example.org/kr-deepseek) "
+                    "— Test Wire · 2025-02-17 · fr")
+    assert rest.splitlines()[1].startswith("> ") and "**" in rest  # the answering one bold
+    assert len(QUOTE.findall(rest)) == 1 and not embed.fields
     assert_verbatim(news_desk, embed)
     message = result.followups[-1] if result.followups else result.response
     buttons = [c for row in message.components for c in row.get("components", [])]
-    assert {b["custom_id"].split(":")[2] for b in buttons} == {"up", "down"}
+    assert [b["custom_id"].split(":")[1] for b in buttons] == ["fb", "fb", "src", "more"]
     assert channel.threads, "the answer opens a thread for follow-ups"
 
 
@@ -107,7 +118,7 @@ async def test_mentions_answered_only_in_enabled_channels(env: simcord.Env) -> N
     sent = await alice.send(channel, f"<@{bot_id}> what did Taiwan do about DeepSeek?")
     [reply] = bot_answers(env, channel)
     assert reply.author.id == bot_id and reply.reference.message_id == sent.id
-    assert reply.embeds[0].fields[0].name.startswith("[1] Taiwan bars")
+    assert cited(reply.embeds[0])[0].startswith("Taiwan bars")
     await alice.send(quiet, f"<@{bot_id}> what did Taiwan do about DeepSeek?")
     assert quiet.last_message.author.id == alice.id  # still not enabled there
 
@@ -120,7 +131,7 @@ async def test_mode_all_answers_questions_without_a_mention(env: simcord.Env) ->
     await alice.send(channel, "When did the AI Act enter into force?")
     [reply] = bot_answers(env, channel)
     assert reply.author.id == env.bot.user.id
-    assert "[1] Der AI Act" in reply.embeds[0].fields[0].name
+    assert cited(reply.embeds[0])[0].startswith("Der AI Act")
 
 
 async def test_admins_switch_mode_and_remove_channels(env: simcord.Env) -> None:
@@ -157,11 +168,11 @@ async def test_moderators_manage_sources_and_read_stats(env: simcord.Env,
     assert "Added folder source" in last_reply(added).content
     assert "1 articles read" in last_reply(added).content
     for _ in range(600):  # the bot reindexes in the background
-        if news_desk.store.current_name() != before and env.bot.reindexing is None:
+        if news_desk.store.current_name() != before and not env.bot.reindexer.running:
             break
         await asyncio.sleep(0.1)
     answer = await alice.slash(channel, "ask", question="Who led Sakana AI's funding round?")
-    assert "Sakana" in last_answer(answer).fields[0].name
+    assert "Sakana" in cited(last_answer(answer))[0]
 
     outside = await mod.slash(channel, "sources add", location="/etc")
     assert last_reply(outside).ephemeral
@@ -176,7 +187,7 @@ async def test_moderators_manage_sources_and_read_stats(env: simcord.Env,
     assert "Removed" in removed.response.content and "1 articles" in removed.response.content
     fetched = await mod.slash(channel, "sources fetch")
     assert last_reply(fetched).content.startswith("Fetched")
-    audit = (await mod.slash(channel, "audit")).response.content
+    audit = (await mod.slash(channel, "audit actions")).response.content
     assert "sources add" in audit and "sources remove" in audit and "sources fetch" in audit
 
 
@@ -207,7 +218,7 @@ async def test_moderator_role_named_by_an_admin_may_reindex(env: simcord.Env,
     done = await bob.slash(channel, "reindex")
     assert "Reindex done" in done.response.content and before not in done.response.content
     guild.set_command_permissions(commands["audit"], {mods: True})
-    audit = await bob.slash(channel, "audit")
+    audit = await bob.slash(channel, "audit actions")
     assert "reindex" in audit.response.content and "bob" in audit.response.content
 
 
@@ -292,8 +303,8 @@ async def test_nothing_mentions_anyone(env: simcord.Env, news_desk: Desk) -> Non
     await alice.send(channel, question)
     result = await alice.slash(channel, "ask", question=question)
     messages = [m for m in channel.history() if m.author.id == env.bot.user.id]
-    assert messages and any("@everyone" in f.value for m in messages for e in m.embeds
-                            for f in e.fields)
+    assert messages and any("@everyone" in (e.description or "") for m in messages
+                            for e in m.embeds)
     for m in messages:
         assert not m.mention_everyone and not m.role_mentions and not m.mentions
     sends = [r for r in env.http_requests
@@ -337,7 +348,7 @@ async def test_a_follow_up_in_the_thread_uses_the_earlier_question(env: simcord.
     [thread] = channel.threads
     await alice.send(thread, f"<@{env.bot.user.id}> and did Taiwan do the same?")
     reply = bot_answers(env, thread)[-1]
-    names = [f.name for f in reply.embeds[0].fields]
+    names = cited(reply.embeds[0])
     assert any("Taiwan" in n for n in names), names
 
 
@@ -362,14 +373,15 @@ async def test_reindex_runs_off_the_loop_while_answers_keep_coming(
     bot: NewsdeskBot = env.bot
     news_desk.embedder.passages = gated  # the reindex pauses inside the embedder
     try:
-        reindex = asyncio.create_task(bot.reindex(False, "test"))
+        reindex = bot.reindexer.start("test")
+        assert reindex is not None and bot.reindexer.start("again") is None  # one at a time
         assert await asyncio.to_thread(entered.wait, 30)
         busy = await mod.slash(channel, "reindex")
         assert busy.ephemeral and "already running" in busy.response.content
         for question in ("what did Korea do about DeepSeek?", "what did Taiwan do about DeepSeek?",
                          "when did the AI Act enter into force?"):
             answer = await alice.slash(channel, "ask", question=question)
-            assert last_answer(answer).fields  # answered while the reindex waits
+            assert cited(last_answer(answer))  # answered while the reindex waits
         assert news_desk.retriever().version.name == old
         assert "schools" not in news_desk.retriever().version.articles["tw-deepseek"].text
     finally:
@@ -378,7 +390,7 @@ async def test_reindex_runs_off_the_loop_while_answers_keep_coming(
     stats = await reindex
     assert stats.changed and news_desk.retriever().version.name == stats.version != old
     after = await alice.slash(channel, "ask", question="Did Taiwan bar schools from DeepSeek?")
-    assert "schools" in last_answer(after).fields[0].value
+    assert "schools" in last_answer(after).description
 
 
 async def test_a_failed_reindex_reports_and_the_old_index_keeps_serving(
@@ -401,7 +413,7 @@ async def test_a_failed_reindex_reports_and_the_old_index_keeps_serving(
     assert "Reindex failed: MemoryError" in result.response.content
     assert news_desk.store.current_name() == old
     answer = await alice.slash(channel, "ask", question="what did Taiwan do about DeepSeek?")
-    assert last_answer(answer).fields
+    assert cited(last_answer(answer))
 
 
 async def test_a_huge_article_still_fits_discords_limits(env: simcord.Env,
@@ -417,8 +429,8 @@ async def test_a_huge_article_still_fits_discords_limits(env: simcord.Env,
     question = "What is Samsung Gauss? " + "Please explain in detail. " * 15
     result = await alice.slash(channel, "ask", question=question.strip())
     embed = last_answer(result)  # simcord rejects anything over Discord's limits (50035)
-    assert len(embed) <= 6000 and embed.fields
-    assert embed.fields[0].name.startswith("[1] Samsung unveils Gauss")
+    assert len(embed) <= 6000 and len(embed.description) <= 4096
+    assert cited(embed)[0].startswith("Samsung unveils Gauss")
     assert_verbatim(news_desk, embed)
 
 
@@ -447,3 +459,46 @@ async def test_refusals_say_why_once_and_are_not_logged_as_crashes(
     assert refused.ephemeral and refused.response.content.startswith("Only admins")
     assert refused.followups == []
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text
+
+
+async def test_the_poller_reads_folders_once_and_reindexes_once(
+    env: simcord.Env, news_desk: Desk
+) -> None:
+    edit_article(news_desk, "eu-aiact", ARTICLES["eu-aiact"][3] + " Die Kommission wacht.")
+    before = news_desk.store.current_name()
+    real = news_desk.refresh_folders
+    reads: list[str | None] = []
+
+    def counted(only: str | None = None):
+        reads.append(only)
+        return real(only)
+
+    news_desk.refresh_folders = counted
+    try:
+        await env.bot.poller()  # one scheduled round, as the loop runs it
+    finally:
+        news_desk.refresh_folders = real
+    assert reads == [None]  # the fetch read the folders; the reindex did not read them again
+    assert not env.bot.reindexer.running and news_desk.store.current_name() != before
+
+
+async def test_guild_settings_are_cached_until_a_setter_changes_them(tmp_path) -> None:
+    import sqlite3
+
+    from bot.discord.storage import DEFAULT_COOLDOWN, Storage
+
+    storage = Storage(tmp_path / "bot.sqlite3")
+    await storage.setup()
+    assert (await storage.guild(1)).cooldown == DEFAULT_COOLDOWN
+    assert (await storage.guild(None)).cooldown == DEFAULT_COOLDOWN  # outside a guild too
+    await storage.set_cooldown(1, 5)
+    assert (await storage.guild(1)).cooldown == 5
+    with sqlite3.connect(storage.path) as db:  # behind the storage's back: not read again
+        db.execute("UPDATE guilds SET cooldown = 99 WHERE guild_id = 1")
+    assert (await storage.guild(1)).cooldown == 5
+    await storage.enable_channel(1, 10, "all")  # any setter drops the guild's copy
+    config = await storage.guild(1)
+    assert config.cooldown == 99 and config.channels == {10: "all"}
+    await storage.set_private(1, 10, True)
+    assert (await storage.guild(1)).private_channels == {10}
+    assert (await storage.guild(2)).private_channels == frozenset()  # guilds stay apart

@@ -9,36 +9,27 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
-from dataclasses import dataclass, field
 
 import discord
 from discord import app_commands
 from discord.ext import commands, tasks
 
-from bot.answer import Answer
+from bot.answer import Answer, Citation
 from bot.desk import Desk
-from bot.discord.feedback import FeedbackButton
 from bot.discord.limits import AnswerSlots, Cooldowns
 from bot.discord.permissions import NotAllowed
+from bot.discord.reindex import Reindexer
 from bot.discord.storage import Storage
+from bot.discord.translator import CatalogueTranslator
+from bot.discord.views import ITEMS
+from bot.messages import say
 from corpus.errors import NewsdeskError
 from corpus.poll import SourceOutcome
-from index.builder import BuildProgress, BuildStats
 
 log = logging.getLogger(__name__)
 
 NONE = discord.AllowedMentions.none()
 COGS = ("bot.discord.cogs.ask", "bot.discord.cogs.moderation", "bot.discord.cogs.config")
-
-
-@dataclass
-class ReindexState:
-    """What the status message shows; written by the worker thread, read by the loop."""
-
-    started: float = field(default_factory=time.monotonic)
-    by: str = ""
-    progress: BuildProgress | None = None
 
 
 class NewsdeskBot(commands.AutoShardedBot):
@@ -52,14 +43,15 @@ class NewsdeskBot(commands.AutoShardedBot):
         self.storage = Storage(desk.settings.home / "bot.sqlite3")
         self.cooldowns = Cooldowns()
         self.slots = AnswerSlots(desk.settings.max_concurrent_answers)
-        self.reindexing: ReindexState | None = None
+        self.reindexer = Reindexer(desk)
         self.tree.on_error = self.on_app_command_error
 
     async def setup_hook(self) -> None:
         await self.storage.setup()
-        self.add_dynamic_items(FeedbackButton)
+        self.add_dynamic_items(*ITEMS)
         self.poller.change_interval(minutes=self.desk.settings.poll_minutes)
         self.poller.start()
+        await self.tree.set_translator(CatalogueTranslator())
         for cog in COGS:
             await self.load_extension(cog)
         guild_id = self.desk.settings.sync_guild
@@ -76,21 +68,21 @@ class NewsdeskBot(commands.AutoShardedBot):
 
     async def on_app_command_error(self, interaction: discord.Interaction,
                                    error: app_commands.AppCommandError) -> None:
-        """One reply per failure: a refused check says why (it is no crash); anything else is
-        logged with its traceback for the moderators."""
+        """One reply per failure, in the asker's language: a refused check says why (it is
+        no crash); anything else is logged with its traceback for the moderators."""
         original = getattr(error, "original", error)
+        name = interaction.command.qualified_name if interaction.command else "?"
+        locale = str(interaction.locale)
         if isinstance(error, app_commands.CheckFailure):
-            log.info("refused /%s for %s: %s", interaction.command.qualified_name
-                     if interaction.command else "?", interaction.user, error)
-            text = str(error) if isinstance(error, NotAllowed) else \
+            log.info("refused /%s for %s: %s", name, interaction.user, error)
+            text = say(error.key, locale) if isinstance(error, NotAllowed) else \
                 "You cannot use this command here."
         elif isinstance(original, NewsdeskError):  # e.g. a damaged catalogue: say so
-            log.warning("/%s: %s", interaction.command.qualified_name
-                        if interaction.command else "?", original)
+            log.warning("/%s: %s", name, original)
             text = str(original)[:1900]
         else:
             log.exception("command failed", exc_info=error)
-            text = "Something went wrong; the moderators can find the details in the bot's log."
+            text = say("failed", locale)
         if interaction.response.is_done():
             await interaction.followup.send(text, ephemeral=True, allowed_mentions=NONE)
         else:
@@ -104,13 +96,44 @@ class NewsdeskBot(commands.AutoShardedBot):
         async with self.slots.slot():
             return await asyncio.to_thread(self.desk.ask, question, 8, context, locale)
 
+    async def more_like(self, answer: Answer, count: int = 5) -> list[Citation]:
+        """The next best articles for the answer's question, beyond those it cites.
+
+        A small stand-in until `Desk.more_like` lands on main (branch `ranking`): it asks
+        `Desk.ask_with_hits` again and keeps the relevant articles the answer left out."""
+        cited = {c.article_id for c in answer.citations}
+        settings = self.desk.settings
+        async with self.slots.slot():
+            _, hits = await asyncio.to_thread(self.desk.ask_with_hits, answer.question,
+                                              count + len(cited) + 8, None, answer.language)
+        more: list[Citation] = []
+        for hit in hits:
+            a = hit.article
+            if a.id in cited or hit.relevance < settings.min_relevance or \
+                    hit.significance < settings.min_significance:
+                continue
+            cited.add(a.id)
+            lead = hit.passage.sentences[0] if hit.passage.sentences else hit.passage
+            more.append(Citation(
+                n=len(more) + 1, article_id=a.id, title=a.title, source=a.source, url=a.url,
+                published=a.published, language=a.language, excerpt=hit.text,
+                start=hit.passage.start, end=hit.passage.end, highlight_start=lead.start,
+                highlight_end=lead.end, score=hit.rank_score, relevance=hit.relevance,
+                summary_only=a.summary_only))
+            if len(more) == count:
+                break
+        return more
+
     @tasks.loop(minutes=30)
     async def poller(self) -> None:
-        """Fetch due feeds and URLs off the loop; reindex when something changed."""
+        """Fetch due feeds and URLs off the loop; reindex when something changed (the fetch
+        has just read the folders, so the reindex does not read them again)."""
         try:
             outcomes = await self.fetch_sources(due_only=True)
-            if any(o.changed for o in outcomes) and self.reindexing is None:
-                await self.reindex(False, "scheduled fetch")
+            task = self.reindexer.start("scheduled fetch", read_folders=False) \
+                if any(o.changed for o in outcomes) else None
+            if task is not None:  # one round at a time; a failure is logged by the runner
+                await asyncio.wait({task})
         except NewsdeskError as exc:  # e.g. the catalogue is busy: the next round tries again
             log.warning("scheduled fetch failed: %s", exc)
         except Exception:  # the next round tries again; the old index keeps serving
@@ -122,17 +145,3 @@ class NewsdeskBot(commands.AutoShardedBot):
 
     async def fetch_sources(self, due_only: bool) -> list[SourceOutcome]:
         return await asyncio.to_thread(self.desk.fetch, due_only)
-
-    async def reindex(self, full: bool, by: str) -> BuildStats:
-        """Refresh folder sources and rebuild; the old index serves until the swap."""
-        state = ReindexState(by=by)
-        self.reindexing = state
-
-        def progress(p: BuildProgress) -> None:
-            state.progress = p.model_copy()
-
-        try:
-            await asyncio.to_thread(self.desk.refresh_folders)
-            return await asyncio.to_thread(self.desk.reindex, full, progress)
-        finally:
-            self.reindexing = None
