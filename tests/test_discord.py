@@ -16,6 +16,9 @@ from discord_fixtures import ARTICLES, write_articles
 from bot.desk import Desk
 from bot.discord.client import NewsdeskBot
 from bot.discord.limits import AnswerSlots
+from bot.discord.views import answer_view
+from bot.messages import CATALOGUE, LANGUAGES, say
+from corpus.models import Article
 
 QUOTE = re.compile(r"“(.*?)”", re.S)
 SOURCE_LINE = re.compile(r"^\[(\d+)\] \[(.+?)\]\((\S+?)\) — (.*)$", re.M)
@@ -502,3 +505,203 @@ async def test_guild_settings_are_cached_until_a_setter_changes_them(tmp_path) -
     await storage.set_private(1, 10, True)
     assert (await storage.guild(1)).private_channels == {10}
     assert (await storage.guild(2)).private_channels == frozenset()  # guilds stay apart
+
+
+def buttons_of(message) -> dict[str, str]:
+    """custom_id kind ("fb", "src", "more") → custom_id; votes as "up"/"down"."""
+    out = {}
+    for row in message.components:
+        for c in row.get("components", []):
+            parts = c["custom_id"].split(":")
+            out[parts[2] if parts[1] == "fb" else parts[1]] = c["custom_id"]
+    return out
+
+
+def labels_of(message) -> list[str]:
+    return [c.get("label", "") for row in message.components for c in row.get("components", [])]
+
+
+async def test_sources_button_shows_the_longer_verbatim_context_to_the_asker_only(
+    env: simcord.Env, news_desk: Desk
+) -> None:
+    _guild, channel, _, alice, _admin = setup_guild(env)
+    edit_article(news_desk, "kr-deepseek", ARTICLES["kr-deepseek"][3] + " L’application "
+                 "restait utilisable par ceux qui l’avaient déjà installée. DeepSeek a promis "
+                 "de coopérer avec la commission de protection des données.")
+    news_desk.refresh_folders()
+    news_desk.reindex()
+    result = await alice.slash(channel, "ask", question="what did Korea do about DeepSeek")
+    message = last_reply(result)
+    compact = quotes_of(message.embeds[0])
+    shown = await alice.click(message.message, custom_id=buttons_of(message)["src"])
+    assert shown.ephemeral
+    [embed] = shown.response.embeds
+    assert embed.fields[0].name.startswith("[1] La Corée du Sud suspend DeepSeek")
+    assert "https://example.org/kr-deepseek" in embed.fields[0].value
+    assert_verbatim(news_desk, embed)
+    longer = quotes_of(embed)
+    assert len(longer[0]) > len(compact[0]) and compact[0] in longer[0]  # more context
+
+    await env.restart_bot(make_bot(news_desk))  # the button works from an old message
+    again = await alice.click(message.message, custom_id=buttons_of(message)["src"])
+    assert again.ephemeral and quotes_of(again.response.embeds[0]) == longer
+
+
+async def test_more_like_this_lists_the_next_articles_not_the_cited_one(
+    env: simcord.Env, news_desk: Desk
+) -> None:
+    _guild, channel, _, alice, _admin = setup_guild(env)
+    result = await alice.slash(channel, "ask", question="what did Taiwan do about DeepSeek?")
+    message = last_reply(result)
+    first = cited(message.embeds[0])
+    assert first[0].startswith("Taiwan bars")
+    more = await alice.click(message.message, custom_id=buttons_of(message)["more"])
+    assert more.ephemeral
+    embed = last_answer(more)
+    titles = cited(embed)
+    assert titles and not set(titles) & set(first)
+    assert any("Corée" in t for t in titles), titles  # the same story, elsewhere
+
+
+async def test_feed_summaries_are_marked_as_summaries(env: simcord.Env, news_desk: Desk) -> None:
+    news_desk.catalogue.upsert(Article(
+        id="feed-mistral", title="Mistral releases Codestral", source="Feed Wire",
+        url="https://example.org/feed-mistral", language="en", summary_only=True,
+        text="Mistral AI released Codestral, its first code model, trained on more than 80 "
+             "programming languages."))
+    news_desk.reindex()
+    _guild, channel, _, alice, _admin = setup_guild(env)
+    result = await alice.slash(channel, "ask", question="Which code model did Mistral AI release?")
+    line = SOURCE_LINE.search(last_answer(result).description)
+    assert line and line[2] == "Mistral releases Codestral" and line[4].endswith("feed summary")
+
+
+async def test_private_answers_and_the_channel_default(env: simcord.Env) -> None:
+    _guild, channel, _, alice, admin = setup_guild(env)
+    await admin.slash(channel, "config cooldown", seconds=0)
+    private = await alice.slash(channel, "ask", question="what did Taiwan do about DeepSeek?",
+                                private=True)
+    assert private.ephemeral and cited(last_answer(private)) and not channel.threads
+    assert not bot_answers(env, channel)  # nothing in the channel
+
+    done = await admin.slash(channel, "config private", channel=channel, private=True)
+    assert "privately" in done.response.content
+    by_default = await alice.slash(channel, "ask", question="what did Korea do about DeepSeek")
+    assert by_default.ephemeral and cited(last_answer(by_default))
+    public = await alice.slash(channel, "ask", question="what did Korea do about DeepSeek",
+                               private=False)
+    assert not public.ephemeral and len(bot_answers(env, channel)) == 1 and channel.threads
+
+
+async def test_i_dont_know_opens_no_thread_and_offers_no_sources(env: simcord.Env) -> None:
+    _guild, channel, _, alice, _admin = setup_guild(env)
+    result = await alice.slash(channel, "ask",
+                               question="How long should I boil an egg for a soft yolk?")
+    message = last_reply(result)
+    assert not result.ephemeral and "I don't know" in message.embeds[0].description
+    assert "/sources" not in message.embeds[0].description  # nothing only moderators can do
+    assert set(buttons_of(message)) == {"up", "down"}
+    assert not channel.threads
+
+
+async def test_a_follow_up_during_the_cooldown_is_queued_and_answered(
+    env: simcord.Env
+) -> None:
+    _guild, channel, _, alice, admin = setup_guild(env)
+    await admin.slash(channel, "config cooldown", seconds=60)
+    await alice.slash(channel, "ask", question="what did Korea do about DeepSeek")
+    [thread] = channel.threads
+    started = env.now()
+    await alice.send(thread, f"<@{env.bot.user.id}> and did Taiwan do the same?")
+    notices = [r.json["content"] for r in env.http_requests if r.method == "POST"
+               and isinstance(r.json, dict) and "I will answer" in (r.json.get("content") or "")]
+    assert notices == ["You are asking quickly — I will answer this in 60 s."]  # told once
+    [answer] = bot_answers(env, thread)  # answered when the cooldown ended, not dropped
+    assert any("Taiwan" in t for t in cited(answer.embeds[0]))
+    assert (env.now() - started).total_seconds() >= 60
+    assert not [m for m in thread.history() if m.author.id == env.bot.user.id
+                and not m.embeds]  # the notice went away with the answer
+
+
+async def test_audit_unanswered_lists_declined_and_disliked_questions(
+    env: simcord.Env, news_desk: Desk, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot import cli
+
+    guild, channel, _, alice, admin = setup_guild(env)
+    mod = add_moderator(env, guild)
+    await admin.slash(channel, "config cooldown", seconds=0)
+    for _ in range(2):
+        await alice.slash(channel, "ask", question="How long should I boil an egg?")
+    liked = await alice.slash(channel, "ask", question="what did Taiwan do about DeepSeek?")
+    await alice.click(last_reply(liked).message, custom_id=buttons_of(last_reply(liked))["down"])
+    await alice.slash(channel, "ask", question="what did Korea do about DeepSeek")  # no vote
+    listed = (await mod.slash(channel, "audit unanswered")).response.content.splitlines()
+    assert listed[0].startswith("2× How long should I boil an egg?")
+    assert listed[1].startswith("1× what did Taiwan do about DeepSeek?")
+    assert len(listed) == 2  # an answer nobody disliked is not "unanswered"
+
+    assert await asyncio.to_thread(cli.main, ["audit", "--unanswered"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "How long should I boil an egg?" in lines[0] and lines[0].strip().startswith("2×")
+
+
+async def test_sources_remove_autocompletes_by_id_or_location(env: simcord.Env,
+                                                             news_desk: Desk) -> None:
+    guild, channel, _, _alice, _admin = setup_guild(env)
+    mod = add_moderator(env, guild)
+    [source] = news_desk.sources()
+    by_location = await mod.autocomplete(channel, "sources remove", "source_id", "news")
+    assert [c["value"] for c in by_location] == [source.id]
+    by_id = await mod.autocomplete(channel, "sources remove", "source_id", source.id[:3])
+    assert [c["value"] for c in by_id] == [source.id]
+    assert await mod.autocomplete(channel, "sources remove", "source_id", "nothing-like") == []
+
+
+async def test_stats_count_waiting_articles_and_fetch_indexes_them(
+    env: simcord.Env, news_desk: Desk
+) -> None:
+    guild, channel, _, _alice, _admin = setup_guild(env)
+    mod = add_moderator(env, guild)
+    write_articles(news_desk.settings.sources_root / "news", {"jp-sakana": (
+        "en", "Sakana AI raises funds", "2024-09-04", "Sakana AI raised 30 billion yen.")})
+    news_desk.refresh_folders()  # in the catalogue, not yet in the index
+    stats = (await mod.slash(channel, "stats")).response.content
+    assert "(1 waiting to be indexed)" in stats
+    fetched = last_reply(await mod.slash(channel, "sources fetch")).content
+    assert "0 new" in fetched and "Reindexing in the background" in fetched
+    for _ in range(600):
+        if not env.bot.reindexer.running:
+            break
+        await asyncio.sleep(0.1)
+    assert "jp-sakana" in news_desk.retriever().version.articles
+    assert "(0 waiting to be indexed)" in (await mod.slash(channel, "stats")).response.content
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_the_bot_speaks_the_askers_language(env: simcord.Env, language: str) -> None:
+    """/ask's descriptions through discord.py's Translator; words and labels from the catalogue."""
+    [ask] = [c for c in await env.bot.tree.fetch_commands() if c.name == "ask"]
+    locales = {str(k): v for k, v in ask.description_localizations.items()}
+    expected = CATALOGUE["cmd_ask"][language]
+    if language == "en":
+        assert ask.description == expected
+    else:
+        assert expected in locales.values() and len(expected) <= 100
+    for key in ("button_sources", "button_more", "thanks", "queued", "only_admins", "failed"):
+        assert say(key, language) == CATALOGUE[key][language]
+    view = answer_view(1, language, answered=True)
+    labels = [getattr(item, "item", item).label for item in view.children]
+    assert labels[2:] == [say("button_sources", language), say("button_more", language)]
+
+
+async def test_a_french_question_gets_french_words_around_verbatim_quotes(
+    env: simcord.Env, news_desk: Desk
+) -> None:
+    _guild, channel, _, alice, _admin = setup_guild(env)
+    result = await alice.slash(channel, "ask",
+                               question="Qu'a fait la Corée du Sud à propos de DeepSeek ?")
+    message = last_reply(result)
+    assert labels_of(message)[2:] == ["Sources", "Plus d’articles similaires"]
+    assert message.embeds[0].footer.text == say("footer", "fr")
+    assert_verbatim(news_desk, message.embeds[0])
