@@ -14,6 +14,8 @@ text is escaped, so what a reader sees between the marks is exactly the stored t
 
 from __future__ import annotations
 
+import re
+
 import discord
 
 from bot.answer import Answer, Citation
@@ -35,6 +37,7 @@ QUOTE_SENTENCES = 2  # the answering sentence and at most one neighbour
 URL_MAX = 500
 ELLIPSIS = "…"
 COLOUR = discord.Colour.from_rgb(46, 117, 182)
+_BRACKET = re.compile(r"(?<!\\)([\[\]])")  # a bracket not yet escaped ends a link's text
 
 
 def escape(text: str) -> str:
@@ -100,7 +103,7 @@ def _link(url: str) -> str | None:
 
 def source_line(c: Citation, language: str = "") -> str:
     """`[n] [Title](url) — Outlet · date · language`; a feed's summary says it is one."""
-    title = escape(clip(c.title or c.article_id, 120)).replace("]", "\\]")
+    title = _BRACKET.sub(r"\\\1", escape(clip(c.title or c.article_id, 120)))
     url = _link(c.url)
     head = f"[{title}]({url})" if url else f"**{title}**"
     meta = [clip(escape(c.source), 60), str(c.published or ""), c.language]
@@ -127,10 +130,12 @@ def render(answer: Answer, footer: str = "") -> discord.Embed:
         citations = answer.citations
         for i, c in enumerate(citations):
             line = source_line(c, answer.language)
-            share = (COMPACT_MAX - len(body) - len(line) - 2) // (len(citations) - i)
+            remaining = COMPACT_MAX - len(body) - 40  # head-room for the "more" note
+            share = max(remaining // (len(citations) - i),
+                        min(remaining, len(line) + 300)) - len(line) - 3
             if share < 60:  # rather fewer sources than stubs; the Sources button has all
-                body += "\n" + say("more_sources", answer.language,
-                                   count=len(citations) - i)
+                body += "\n\n" + say("more_sources", answer.language,
+                                     count=len(citations) - i)
                 break
             body += f"\n\n{line}\n{_quote(c, share, QUOTE_SENTENCES)}"
         embed = discord.Embed(colour=COLOUR, description=body)
