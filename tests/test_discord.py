@@ -607,20 +607,27 @@ async def test_i_dont_know_opens_no_thread_and_offers_no_sources(env: simcord.En
 async def test_a_follow_up_during_the_cooldown_is_queued_and_answered(
     env: simcord.Env
 ) -> None:
+    """An hour's cooldown: longer than simcord's settle deadline, so the queued question
+    waits on the virtual clock until the test moves it."""
     _guild, channel, _, alice, admin = setup_guild(env)
-    await admin.slash(channel, "config cooldown", seconds=60)
+    await admin.slash(channel, "config cooldown", seconds=3600)
     await alice.slash(channel, "ask", question="what did Korea do about DeepSeek")
     [thread] = channel.threads
-    started = env.now()
-    await alice.send(thread, f"<@{env.bot.user.id}> and did Taiwan do the same?")
-    notices = [r.json["content"] for r in env.http_requests if r.method == "POST"
-               and isinstance(r.json, dict) and "I will answer" in (r.json.get("content") or "")]
-    assert notices == ["You are asking quickly — I will answer this in 60 s."]  # told once
-    [answer] = bot_answers(env, thread)  # answered when the cooldown ended, not dropped
+    bot_id = env.bot.user.id
+    await alice.send(thread, f"<@{bot_id}> and did Taiwan do the same?")
+    [notice] = [m for m in thread.history() if m.author.id == bot_id]
+    assert notice.content == "You are asking quickly — I will answer this in 3600 s."
+    await alice.send(thread, f"<@{bot_id}> and when did the AI Act enter into force?")
+    assert [m.id for m in thread.history() if m.author.id == bot_id] == [notice.id]  # once
+    assert not bot_answers(env, thread)
+
+    await env.advance_time(3600)  # the cooldown ends: the first follow-up is answered
+    [answer] = bot_answers(env, thread)
     assert any("Taiwan" in t for t in cited(answer.embeds[0]))
-    assert (env.now() - started).total_seconds() >= 60
-    assert not [m for m in thread.history() if m.author.id == env.bot.user.id
-                and not m.embeds]  # the notice went away with the answer
+    assert notice.id not in [m.id for m in thread.history()]  # the notice went away
+    await env.advance_time(3600)  # the second waited its own turn, not dropped
+    later = bot_answers(env, thread)
+    assert len(later) == 2 and any("AI Act" in t for t in cited(later[1].embeds[0]))
 
 
 async def test_audit_unanswered_lists_declined_and_disliked_questions(
