@@ -210,8 +210,9 @@ async def test_plain_members_cannot_reindex_or_configure(env: simcord.Env) -> No
         await alice.slash(channel, "config cooldown", seconds=0)
 
 
-async def test_moderator_role_named_by_an_admin_may_reindex(env: simcord.Env,
-                                                            face_desk: Desk) -> None:
+async def test_moderator_role_named_by_an_admin_may_reindex(
+    env: simcord.Env, face_desk: Desk, caplog: pytest.LogCaptureFixture
+) -> None:
     guild, channel, _, _alice, admin = setup_guild(env)
     mods = guild.create_role("mods")
     bob = guild.add_member(env.create_user("bob"), roles=[mods])
@@ -219,6 +220,8 @@ async def test_moderator_role_named_by_an_admin_may_reindex(env: simcord.Env,
     guild.set_command_permissions(commands["reindex"], {mods: True})
     refused = await bob.slash(channel, "reindex")  # Discord shows it; our check still refuses
     assert refused.ephemeral and "Only moderators" in refused.response.content
+    assert refused.followups == []  # one reply, declared once in the cog, and no crash logged
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text
 
     await admin.slash(channel, "config moderator-role", role=mods)
     edit_article(face_desk, "tw-deepseek", ARTICLES["tw-deepseek"][3] + " Schools too.")
