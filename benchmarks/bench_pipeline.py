@@ -23,8 +23,8 @@ import numpy as np
 from bot.desk import SAMPLE_DIR, Desk
 from bot.settings import BotSettings
 from corpus.chunker import chunk
-from corpus.settings import default_home
 from index.passage_text import passage_input
+from index.settings import default_model_cache
 
 QUESTIONS = Path(__file__).parent.parent / "eval" / "sample_questions.jsonl"
 
@@ -35,7 +35,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        settings = BotSettings(home=Path(tmp), model_cache=default_home() / "models")
+        settings = BotSettings(home=Path(tmp), model_cache=default_model_cache())
         desk = Desk(settings)
         embedder = desk.embedder  # load the model outside the timings
         desk.reindex()  # warm-up on an empty catalogue (also caches language means)

@@ -16,7 +16,7 @@ from bot.progress import build_bar, count_bar, log_handler, stderr
 from bot.settings import BotSettings
 from corpus.errors import CatalogueError, NewsdeskError
 
-log = logging.getLogger("newsdesk")
+log = logging.getLogger("newsdesk." + __name__)
 
 
 def _desk():
@@ -56,6 +56,14 @@ def _ready(desk) -> None:
         log.info("no index yet: building it")
         with build_bar() as progress:
             desk.reindex(progress=progress)
+        return
+    waiting = desk.pending()
+    if waiting:
+        log.warning("%s; `newsdesk index` makes them searchable", _waiting(waiting))
+
+
+def _waiting(count: int) -> str:
+    return f"{count} article{' waits' if count == 1 else 's wait'} to be indexed"
 
 
 def render(answer: Answer) -> str:
@@ -141,6 +149,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
     print(f"articles: {stats.articles} ({langs})")
     print(f"index: {stats.index_version or 'none'} — {stats.indexed_articles} articles, "
           f"{stats.indexed_passages} passages, built {stats.index_created or '-'}")
+    if stats.pending:
+        print(f"{_waiting(stats.pending)}: `newsdesk index` makes them searchable")
     print(f"model: {stats.model or '-'}")
     print(f"writer: {stats.writer.describe() if stats.writer else 'off (quotes only)'}")
     return 0
@@ -149,8 +159,10 @@ def cmd_stats(args: argparse.Namespace) -> int:
 def cmd_model(args: argparse.Namespace) -> int:
     from index.embedder import Embedder
 
-    embedder = Embedder(BotSettings())
+    settings = BotSettings()
+    embedder = Embedder(settings)
     print(f"embedding model ready: {embedder.name} ({embedder.dim} dimensions)")
+    print(f"model cache: {settings.models_dir} (NEWSDESK_MODEL_CACHE moves it)")
     return 0
 
 
@@ -255,7 +267,7 @@ def cmd_sources(args: argparse.Namespace) -> int:
 
     desk = _desk()
     if args.action == "list":
-        rows = desk.registry.all()
+        rows = desk.sources()
         if not rows:
             print("no sources yet: `newsdesk sources add PATH-OR-URL`")
         for s in rows:
@@ -274,8 +286,8 @@ def cmd_sources(args: argparse.Namespace) -> int:
         print("run `newsdesk index` to make its articles searchable")
         return 0
     source, removed = desk.remove_source(args.target)
-    print(f"removed {source.id} ({source.location}) and its {removed} articles; they leave the "
-          "index at the next `newsdesk index`")
+    print(f"removed {source.id} ({source.location}) and its {removed} articles no other source "
+          "lists; they leave the index at the next `newsdesk index` or `newsdesk fetch`")
     return 0
 
 
@@ -289,7 +301,8 @@ def cmd_fetch(args: argparse.Namespace) -> int:
         print(f"{outcome.source_id}  {_describe(outcome)}  {outcome.location}")
         for error in outcome.errors[:5]:
             stderr.print(f"  {error}", markup=False, highlight=False)
-    if any(o.changed for o in outcomes) and not args.no_index:
+    # whatever changed, in this fetch or before it (`sources add`, `ingest`, a removal)
+    if not args.no_index and desk.pending():
         with build_bar() as progress:
             stats = desk.reindex(progress=progress)
         print(f"index {stats.version}: embedded {stats.passages_embedded} passages of "
@@ -406,10 +419,12 @@ def parser() -> argparse.ArgumentParser:
     sources_sub.add_parser("list", help="every source with its last fetch and status")
     add = sources_sub.add_parser("add", help="a folder, an RSS/Atom feed or an article URL")
     add.add_argument("target")
-    remove = sources_sub.add_parser("remove", help="remove a source and its articles")
-    remove.add_argument("target", metavar="ID")
+    remove = sources_sub.add_parser("remove", help="remove a source and the articles no "
+                                    "other source lists")
+    remove.add_argument("target", metavar="ID-OR-LOCATION")
     sources.set_defaults(func=cmd_sources)
-    fetch = sub.add_parser("fetch", help="fetch the sources that are due, then index")
+    fetch = sub.add_parser("fetch", help="fetch the sources that are due, then index "
+                           "whatever waits to be indexed")
     fetch.add_argument("--all", action="store_true", help="fetch every source now")
     fetch.add_argument("--no-index", action="store_true", help="do not index afterwards")
     fetch.set_defaults(func=cmd_fetch)
@@ -434,12 +449,23 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def _configure_logging(verbose: bool) -> None:
+    """corpus, index and bot log under one `newsdesk` logger, so its level is the one
+    setting for all three; other libraries speak from WARNING (discord.py from INFO: its
+    connects and resumes are what an operator of `run` watches). A program that already
+    configured logging (a test, an embedding app) keeps its own."""
+    root = logging.getLogger()
+    if root.handlers:
+        return
+    root.addHandler(log_handler())
+    root.setLevel(logging.WARNING)
+    logging.getLogger("newsdesk").setLevel(logging.DEBUG if verbose else logging.INFO)
+    logging.getLogger("discord").setLevel(logging.INFO)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
-                        format="%(message)s", handlers=[log_handler()])
-    for noisy in ("httpx", "sentence_transformers", "faiss", "urllib3", "trafilatura", "bm25s"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    _configure_logging(args.verbose)
     try:
         return args.func(args)
     except NewsdeskError as exc:

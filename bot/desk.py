@@ -30,9 +30,9 @@ from index.builder import BuildStats, ProgressFn, build
 from index.embedder import Embedder
 from index.language_bias import language_null
 from index.retriever import Hit, Retriever
-from index.store import IndexMissing, IndexStore
+from index.store import IndexMissing, IndexStore, Manifest
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("newsdesk." + __name__)
 
 SAMPLE_DIR = Path(corpus.__file__).parent / "sample"
 
@@ -55,6 +55,7 @@ class Stats(BaseModel):
     indexed_passages: int
     index_created: str | None
     model: str | None
+    pending: int = 0  # articles the next build would add, re-embed or drop (Desk.pending)
     writer: WriterHealth | None = None  # None: answers are quotes only (no NEWSDESK_LLM_URL)
 
 
@@ -195,8 +196,37 @@ class Desk:
         root = self.settings.sources_root.resolve()
         return root if folder.is_relative_to(root) else None
 
-    def remove_source(self, source_id: str) -> tuple[Source, int]:
-        return self.registry.remove(source_id)
+    def sources(self) -> list[Source]:
+        """Every source, oldest first."""
+        return self.registry.all()
+
+    def source(self, target: str, *, within: Path | None = None) -> Source:
+        """A source by its id or its location: a link as added, a folder by any path to it
+        (relative to `within` when given, as Discord's folders are)."""
+        text = target.strip()
+        found = self.registry.find(text) if text else None
+        if found is None and text and "://" not in text:
+            try:
+                found = self.registry.find(str(((within or Path.cwd()) / Path(text)
+                                                 .expanduser()).resolve()))
+            except (OSError, ValueError, RuntimeError):
+                found = None
+        if found is None:
+            raise SourceError(f"no source has the id or location {_shown(target)!r}; "
+                              "`sources list` shows them")
+        return found
+
+    def source_choices(self, typed: str, limit: int = 25) -> list[Source]:
+        """Sources whose id or location holds what was typed: what `/sources remove`
+        offers as the moderator types."""
+        needle = typed.strip().lower()
+        return [s for s in self.registry.all()
+                if needle in s.id.lower() or needle in s.location.lower()][:limit]
+
+    def remove_source(self, target: str, *, within: Path | None = None) -> tuple[Source, int]:
+        """Remove a source given by its id or location (see `source`); returns it and how
+        many articles left the catalogue (those another source lists stay)."""
+        return self.registry.remove(self.source(target, within=within).id)
 
     def sources(self) -> list[Source]:
         """Every registered source, for the faces (they never open the registry)."""
@@ -216,7 +246,7 @@ class Desk:
             report = self.ingest([folder], source_id=source.id,
                                  within=self._confinement(folder))
             gone = self.catalogue.ids_of_source(source.id) - set(report.ids)
-            self.catalogue.delete(gone)
+            self.catalogue.unlist(source.id, gone)
             self.registry.record(source.id, status="ok" if not report.errors else "partial",
                                  item_count=len(report.ids),
                                  error="; ".join(report.errors[:3]) or None)
@@ -224,6 +254,27 @@ class Desk:
                 setattr(total, key, getattr(total, key) + getattr(report, key))
             total.errors += report.errors
         return total
+
+    def pending(self) -> int:
+        """How far the catalogue is ahead of the published index: articles it lacks or holds
+        an older text of, plus those it still holds after they left the catalogue. Content
+        hashes against the served version's manifest; nothing is embedded or loaded."""
+        published = self._published_hashes()
+        current = self.catalogue.hashes(duplicates=False)
+        stale = sum(1 for aid, digest in current.items() if published.get(aid) != digest)
+        return stale + len(published.keys() - current.keys())
+
+    def _published_hashes(self) -> dict[str, str]:
+        """Article id → content hash of the version served (CURRENT, else the newest)."""
+        versions = self.store.versions()
+        name = self.store.current_name() or (versions[-1] if versions else None)
+        if name is None:
+            return {}
+        try:
+            raw = (self.store.root / name / "manifest.json").read_text("utf-8")
+            return Manifest.model_validate_json(raw).articles
+        except (OSError, ValueError):  # damaged: the next build starts over, all is pending
+            return {}
 
     def needs_sample(self) -> bool:
         return self.catalogue.count() == 0
@@ -271,5 +322,6 @@ class Desk:
             indexed_passages=manifest.passages if manifest else 0,
             index_created=manifest.created.isoformat(timespec="seconds") if manifest else None,
             model=manifest.model if manifest else None,
+            pending=self.pending(),
             writer=self.writer.health() if self.writer else None,
         )

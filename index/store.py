@@ -34,7 +34,7 @@ from index.language_bias import LanguageOffsets
 from index.lexical import Lexical
 from index.passage_text import passage_input
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("newsdesk." + __name__)
 
 _VERSION = re.compile(r"^v-(\d{6})$")
 FILES = ("vectors.npy", "sentences.npy", "passages.jsonl", "articles.jsonl", "languages.npz")

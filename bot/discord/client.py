@@ -26,7 +26,7 @@ from bot.messages import say
 from corpus.errors import NewsdeskError
 from corpus.poll import SourceOutcome
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("newsdesk." + __name__)
 
 NONE = discord.AllowedMentions.none()
 COGS = ("bot.discord.cogs.ask", "bot.discord.cogs.moderation", "bot.discord.cogs.config")
