@@ -228,10 +228,6 @@ class Desk:
         many articles left the catalogue (those another source lists stay)."""
         return self.registry.remove(self.source(target, within=within).id)
 
-    def sources(self) -> list[Source]:
-        """Every registered source, for the faces (they never open the registry)."""
-        return self.registry.all()
-
     def refresh_folders(self, only: str | None = None) -> IngestReport:
         """Re-read folder sources; files gone from a readable folder leave the catalogue."""
         total = IngestReport()

@@ -680,6 +680,9 @@ async def test_sources_remove_autocompletes_by_id_or_location(env: simcord.Env,
     by_id = await mod.autocomplete(channel, "sources remove", "source_id", source.id[:3])
     assert [c["value"] for c in by_id] == [source.id]
     assert await mod.autocomplete(channel, "sources remove", "source_id", "nothing-like") == []
+    removed = await mod.slash(channel, "sources remove", source_id="news")  # by its location
+    assert removed.response.content.startswith(f"Removed `{source.id}`")
+    assert face_desk.sources() == []
 
 
 async def test_stats_count_waiting_articles_and_fetch_indexes_them(

@@ -12,7 +12,6 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.desk import Stats
 from bot.discord.client import NONE, NewsdeskBot
 from bot.discord.permissions import may_moderate, require_moderator
 from bot.discord.render import clip, escape
@@ -29,12 +28,6 @@ def _ago(seconds: float) -> str:
     if seconds < 5400:
         return f"{seconds / 60:.0f} min"
     return f"{seconds / 3600:.1f} h"
-
-
-def _pending(figures: Stats) -> int:
-    """Articles in the catalogue and not yet in the index. A stand-in until `Desk.pending()`
-    lands on main (branch `moderators`): it counts new articles, not changed ones."""
-    return max(0, figures.articles - figures.indexed_articles)
 
 
 class _Status:
@@ -176,7 +169,7 @@ class Moderation(commands.Cog):
                                       for o in failed[:5])
         # also when the catalogue was already ahead (a "not modified" fetch right after
         # `/sources add`, or an index that failed): nothing waits unsearchable
-        behind = added or updated or _pending(await asyncio.to_thread(self.bot.desk.stats))
+        behind = added or updated or await asyncio.to_thread(self.bot.desk.pending)
         if behind and self.bot.reindexer.start(str(interaction.user), read_folders=False):
             text += "\nReindexing in the background."
         await interaction.followup.send(clip(text, 2000), ephemeral=True, allowed_mentions=NONE,
@@ -186,7 +179,9 @@ class Moderation(commands.Cog):
     @app_commands.describe(source_id="the id shown by /sources list, or its location")
     async def sources_remove(self, interaction: discord.Interaction, source_id: str) -> None:
         try:
-            source, removed = await asyncio.to_thread(self.bot.desk.remove_source, source_id)
+            source, removed = await asyncio.to_thread(
+                self.bot.desk.remove_source, source_id,
+                within=self.bot.desk.settings.sources_root)
         except NewsdeskError as exc:
             await interaction.response.send_message(str(exc), ephemeral=True,
                                                     allowed_mentions=NONE)
@@ -203,12 +198,9 @@ class Moderation(commands.Cog):
         (autocomplete does not pass through the cog's check)."""
         if not await may_moderate(interaction):
             return []
-        needle = typed.casefold().strip()
-        rows = await asyncio.to_thread(self.bot.desk.sources)
+        rows = await asyncio.to_thread(self.bot.desk.source_choices, typed, 25)
         return [app_commands.Choice(name=clip(f"{s.id} — {s.kind} {s.location}", 100),
-                                    value=s.id)
-                for s in rows if needle in s.id.casefold() or needle in
-                s.location.casefold()][:25]
+                                    value=s.id) for s in rows]
 
     # -- /audit and /stats ------------------------------------------------------
     audit = app_commands.Group(
@@ -246,7 +238,7 @@ class Moderation(commands.Cog):
             created = datetime.fromisoformat(figures.index_created)
             age = _ago((datetime.now(UTC) - created).total_seconds())
         ratio = f"{feedback.ratio:.0%} 👍" if feedback.ratio is not None else "no votes yet"
-        text = (f"Articles: {figures.articles} ({_pending(figures)} waiting to be indexed)\n"
+        text = (f"Articles: {figures.articles} ({figures.pending} waiting to be indexed)\n"
                 f"Passages: {figures.indexed_passages}\n"
                 f"Index: {figures.index_version or 'none'} (built {age} ago)\n"
                 f"Questions today: {today}\nFeedback: {ratio} ({feedback.up} 👍 / "
