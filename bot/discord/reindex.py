@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from bot.desk import Desk
 from index.builder import BuildProgress, BuildStats
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("newsdesk." + __name__)
 
 
 @dataclass
