@@ -11,7 +11,8 @@ from pathlib import Path
 
 from rich.markup import escape
 
-from bot.answer import Answer
+from bot.answer import Answer, QuestionError, nothing_found
+from bot.messages import say
 from bot.progress import build_bar, count_bar, log_handler, stderr
 from bot.settings import BotSettings
 from corpus.errors import CatalogueError, NewsdeskError
@@ -68,6 +69,14 @@ def _waiting(count: int) -> str:
 
 def render(answer: Answer) -> str:
     lines = [answer.text]
+    if answer.abstained and answer.searched is not None:
+        lines.append(nothing_found(answer.searched, answer.language))
+    if answer.closest:
+        lines += ["", say("closest", answer.language)]
+        for ref in answer.closest:
+            meta = " · ".join(x for x in (ref.outlet, str(ref.published or ""), ref.language)
+                              if x)
+            lines += [f"  {ref.title or ref.id} — {meta}"] + ([f"    {ref.url}"] if ref.url else [])
     for c in answer.citations:
         meta = " · ".join(x for x in (c.source, str(c.published or ""), c.language) if x)
         lines += ["", f"[{c.n}] {c.title} — {meta}"]
@@ -80,7 +89,36 @@ def answer_json(answer: Answer) -> str:
     return json.dumps(answer.model_dump(mode="json"), ensure_ascii=False)
 
 
+_FILTER_KEYS = ("since", "outlet", "language")
+
+
+def _asked(raw: bytes, defaults: dict[str, str | None]) -> tuple[str, dict[str, str | None]]:
+    """One line of `ask -`: a plain question, or a JSON record {"question": …, "since": …,
+    "outlet": …, "language": …} whose filters override the command line's."""
+    line = raw.decode("utf-8", "surrogateescape")
+    if not line.lstrip().startswith("{"):
+        return line, defaults
+    try:
+        record = json.loads(line)
+    except ValueError:
+        return line, defaults  # a question that happens to open with a brace
+    if not isinstance(record, dict) or not isinstance(record.get("question"), str):
+        raise QuestionError('a JSON line needs a "question" string')
+    unknown = set(record) - {"question", *_FILTER_KEYS}
+    if unknown:
+        raise QuestionError(f"unknown keys in the JSON line: {', '.join(sorted(unknown))} "
+                            f"(known: question, {', '.join(_FILTER_KEYS)})")
+    filters = {key: record.get(key, defaults[key]) for key in _FILTER_KEYS}
+    if any(v is not None and not isinstance(v, str) for v in filters.values()):
+        raise QuestionError(f"{', '.join(_FILTER_KEYS)} must be strings")
+    return record["question"], filters
+
+
 def cmd_ask(args: argparse.Namespace) -> int:
+    from index.filters import Filters
+
+    defaults = {key: getattr(args, key) for key in _FILTER_KEYS}
+    filters = Filters.read(**defaults)  # a bad --since fails before the model loads
     desk = _desk()
     _ready(desk)
     if args.question == "-":
@@ -89,7 +127,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
             if not raw.strip():
                 continue
             try:
-                answer = desk.ask(raw.decode("utf-8", "surrogateescape"))
+                question, given = _asked(raw, defaults)
+                answer = desk.ask(question, filters=Filters.read(**given))
             except NewsdeskError as exc:
                 shown = raw.decode("utf-8", "replace").strip()
                 print(json.dumps({"question": shown, "error": str(exc)}, ensure_ascii=False),
@@ -98,7 +137,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
                 continue
             print(answer_json(answer) if args.json else render(answer) + "\n", flush=True)
         return status
-    answer = desk.ask(args.question)
+    answer = desk.ask(args.question, filters=filters)
     print(answer_json(answer) if args.json else render(answer))
     return 0
 
@@ -392,6 +431,11 @@ def parser() -> argparse.ArgumentParser:
     ask = sub.add_parser("ask", help="answer a question with cited excerpts")
     ask.add_argument("question", help="the question, or - to read one per line from stdin")
     ask.add_argument("--json", action="store_true", help="print the Answer as JSON")
+    ask.add_argument("--since", help="only articles published since: 7d, 4w, 6m, 1y, a month "
+                     "(2025-01) or a day (2025-01-15)")
+    ask.add_argument("--outlet", help="only articles of this outlet (as `newsdesk stats` "
+                     "and answers name it)")
+    ask.add_argument("--language", help="only articles in this language (fr, de, …)")
     ask.set_defaults(func=cmd_ask)
     ingest = sub.add_parser("ingest", help="add files or folders of articles to the catalogue")
     ingest.add_argument("paths", nargs="+")

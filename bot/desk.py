@@ -28,8 +28,10 @@ from corpus.poll import SourceOutcome, detect_kind, fetch_source
 from corpus.registry import Registry, Source, SourceError
 from index.builder import BuildStats, ProgressFn, build
 from index.embedder import Embedder
+from index.filters import Filters
 from index.language_bias import language_null
-from index.retriever import Hit, Retriever
+from index.ranking import ArticleRef, Candidate
+from index.retriever import Retriever
 from index.store import IndexMissing, IndexStore, Manifest
 
 log = logging.getLogger("newsdesk." + __name__)
@@ -280,23 +282,36 @@ class Desk:
         return self.reindex(progress=progress)
 
     def ask(self, question: str, k: int = 8, context: list[str] | None = None,
-            locale: str = "") -> Answer:
-        return self.ask_with_hits(question, k, context, locale)[0]
+            locale: str = "", filters: Filters | None = None) -> Answer:
+        return self.ask_with_hits(question, k, context, locale, filters)[0]
 
     def ask_with_hits(self, question: str, k: int = 8, context: list[str] | None = None,
-                      locale: str = "") -> tuple[Answer, list[Hit]]:
+                      locale: str = "", filters: Filters | None = None
+                      ) -> tuple[Answer, list[Candidate]]:
         """`context`: earlier questions of a conversation, so "and Taiwan?" makes sense;
-        `locale`: the asker's (e.g. Discord's), a hint for the question's language."""
+        `locale`: the asker's (e.g. Discord's), a hint for the question's language;
+        `filters`: which articles may answer (since a day, one outlet, one language)."""
         question = validate_question(question, self.settings.max_question_chars)
         language = question_language(question, locale)
-        hits = self.retriever().search(question, k=k, context=(context or [])[-2:],
-                                       language=language)
-        answer = compose(question, hits, self.settings.min_relevance,
+        retriever = self.retriever()
+        candidates = retriever.search(question, k=k, context=(context or [])[-2:],
+                                      language=language, filters=filters)
+        answer = compose(question, candidates, self.settings.min_relevance,
                          self.settings.max_citations, language,
                          min_significance=self.settings.min_significance)
+        if answer.abstained:  # say what was searched, so a member can widen it
+            answer.searched = retriever.searched(filters)
         if self.writer is not None:  # the quoted answer stands unless a checked one is written
             answer = self.writer.write(answer, language, self.embedder)
-        return answer, hits
+        return answer, candidates
+
+    def more_like(self, article_ids: list[str], exclude: list[str] | None = None, k: int = 5,
+                  filters: Filters | None = None) -> list[ArticleRef]:
+        """"More like this": the next best articles on the story of `article_ids` (e.g. an
+        answer's citations), leaving out those and `exclude` (already shown); each must
+        stand out from unrelated text as a cited article must (min_significance)."""
+        return self.retriever().more_like(article_ids, exclude, k, filters,
+                                          self.settings.min_significance)
 
     def article(self, article_id: str) -> Article:
         article = self.catalogue.get(article_id)
