@@ -73,13 +73,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "ja": "この話題の記事はほかにありません。",
         "ko": "이 소식에 관한 다른 기사가 없습니다.", "zh": "没有关于此事的其他文章。",
     },
-    "closest": {
-        "en": "Closest articles (not an answer):", "fr": "Articles les plus proches (pas une "
-        "réponse) :", "de": "Nächstliegende Artikel (keine Antwort):",
-        "es": "Artículos más cercanos (no son una respuesta):",
-        "it": "Articoli più vicini (non una risposta):", "ja": "近い記事（回答ではありません）：",
-        "ko": "가장 가까운 기사 (답변 아님):", "zh": "最接近的文章（并非答案）：",
-    },
     "queued": {
         "en": "You are asking quickly — I will answer this in {seconds} s.",
         "fr": "Vous posez vos questions vite — je répondrai à celle-ci dans {seconds} s.",
@@ -168,6 +161,31 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "it": "solo tu vedi la risposta (predefinito: impostazione del canale)",
         "ja": "回答を自分だけに表示（既定：チャンネルの設定）",
         "ko": "나만 답변을 봄 (기본값: 채널 설정)", "zh": "仅你可见回答（默认：频道设置）",
+    },
+    "cmd_ask_since": {
+        "en": "only news since then: 7d, 2w, 3m, 2025-01 or 2025-01-15",
+        "fr": "seulement l’actualité depuis : 7d, 2w, 3m, 2025-01 ou 2025-01-15",
+        "de": "nur Nachrichten seit: 7d, 2w, 3m, 2025-01 oder 2025-01-15",
+        "es": "solo noticias desde: 7d, 2w, 3m, 2025-01 o 2025-01-15",
+        "it": "solo notizie da: 7d, 2w, 3m, 2025-01 o 2025-01-15",
+        "ja": "この時点以降のニュースのみ：7d、2w、3m、2025-01、2025-01-15",
+        "ko": "이후 뉴스만: 7d, 2w, 3m, 2025-01 또는 2025-01-15",
+        "zh": "仅此后的新闻：7d、2w、3m、2025-01 或 2025-01-15",
+    },
+    "cmd_ask_outlet": {
+        "en": "only this outlet's articles", "fr": "seulement les articles de ce média",
+        "de": "nur Artikel dieses Mediums", "es": "solo artículos de este medio",
+        "it": "solo articoli di questa testata", "ja": "この媒体の記事のみ",
+        "ko": "이 매체의 기사만", "zh": "仅此媒体的文章",
+    },
+    "cmd_ask_language": {
+        "en": "only articles in this language (en, fr, de, …)",
+        "fr": "seulement les articles dans cette langue (en, fr, de, …)",
+        "de": "nur Artikel in dieser Sprache (en, fr, de, …)",
+        "es": "solo artículos en este idioma (en, fr, de, …)",
+        "it": "solo articoli in questa lingua (en, fr, de, …)",
+        "ja": "この言語の記事のみ（en、fr、de など）", "ko": "이 언어의 기사만 (en, fr, de 등)",
+        "zh": "仅此语言的文章（en、fr、de 等）",
     },
 }
 

@@ -22,9 +22,11 @@ from bot.discord.client import NewsdeskBot
 from bot.discord.limits import AnswerSlots
 from bot.discord.views import answer_view
 from bot.messages import CATALOGUE, LANGUAGES, say
+from corpus.language import normalise_language
 from corpus.models import Article
 
 QUOTE = re.compile(r"“(.*?)”", re.S)
+REF_LINE = re.compile(r"^• \[(.+?)\]\(\S+?\) — ", re.M)  # an article pointed to
 SOURCE_LINE = re.compile(r"^\[(\d+)\] \[(.+?)\]\((\S+?)\) — (.*)$", re.M)
 
 
@@ -570,7 +572,7 @@ async def test_more_like_this_lists_the_next_articles_not_the_cited_one(
     more = await alice.click(message.message, custom_id=buttons_of(message)["more"])
     assert more.ephemeral
     embed = last_answer(more)
-    titles = cited(embed)
+    titles = [re.sub(r"\\(.)", r"\1", t) for t in REF_LINE.findall(embed.description)]
     assert titles and not set(titles) & set(first)
     assert any("Corée" in t for t in titles), titles  # the same story, elsewhere
 
@@ -610,8 +612,12 @@ async def test_i_dont_know_opens_no_thread_and_offers_no_sources(env: simcord.En
     result = await alice.slash(channel, "ask",
                                question="How long should I boil an egg for a soft yolk?")
     message = last_reply(result)
-    assert not result.ephemeral and "I don't know" in message.embeds[0].description
-    assert "/sources" not in message.embeds[0].description  # nothing only moderators can do
+    text = message.embeds[0].description
+    assert not result.ephemeral and text.startswith("I don't know")
+    assert "nothing in 4 articles from 1 sources answers that" in text  # what was searched
+    assert "/sources" not in text  # nothing only moderators can do
+    if "closest articles:" in text:  # pointed to, never quoted as an answer
+        assert REF_LINE.findall(text) and not QUOTE.findall(text)
     assert set(buttons_of(message)) == {"up", "down"}
     assert not channel.threads
 
@@ -715,6 +721,15 @@ async def test_the_bot_speaks_the_askers_language(env: simcord.Env, language: st
         assert ask.description == expected
     else:
         assert expected in locales.values() and len(expected) <= 100
+    options = {o.name: o for o in ask.options}
+    assert set(options) == {"question", "private", "since", "outlet", "language"}
+    for name, option in options.items():
+        text = CATALOGUE[f"cmd_ask_{name}"][language]
+        shown = option.description if language == "en" else \
+            [v for k, v in option.description_localizations.items()
+             if normalise_language(str(k)) == language]
+        assert text == shown or [text] == shown[:1], (name, shown)
+        assert len(text) <= 100
     for key in ("button_sources", "button_more", "thanks", "queued", "only_admins", "failed"):
         assert say(key, language) == CATALOGUE[key][language]
     view = answer_view(1, language, answered=True)
@@ -749,3 +764,22 @@ def test_the_fake_embedder_is_deterministic_and_shaped_like_the_model() -> None:
     query = fake.queries(["did Taiwan bar DeepSeek?"])[0]
     assert query @ vectors[0] > query @ vectors[1] > 0  # shared words bring texts close
     assert fake.id != "" and fake.name
+
+
+async def test_ask_filters_since_outlet_and_language(env: simcord.Env) -> None:
+    _guild, channel, _, alice, admin = setup_guild(env)
+    await admin.slash(channel, "config cooldown", seconds=0)
+    question = "what did Taiwan do about DeepSeek?"
+    plain = await alice.slash(channel, "ask", question=question, language="en",
+                              outlet="test wire")
+    assert cited(last_answer(plain))[0].startswith("Taiwan bars")
+    later = await alice.slash(channel, "ask", question=question, since="2025-02-10")
+    embed = last_answer(later)  # the Taiwan story (3 February) is left out
+    assert not any(t.startswith("Taiwan bars") for t in cited(embed))
+    if not cited(embed):
+        assert "since 2025-02-10 answers that" in embed.description
+    bad = await alice.slash(channel, "ask", question=question, since="the other day")
+    assert bad.ephemeral and "cannot read the date 'the other day'" in bad.response.content
+    assert not bad.followups  # one line, nothing else
+    offered = await alice.autocomplete(channel, "ask", "outlet", "wire")
+    assert [c["value"] for c in offered] == ["Test Wire"]

@@ -31,7 +31,7 @@ def citation(n: int, text: str, hl: tuple[int, int], **extra: object) -> Citatio
                         url="https://example.org/" + "x" * 300 + "(1)",
                         published=date(2025, 1, 1), language="en", excerpt=text, start=0,
                         end=len(text), highlight_start=hl[0], highlight_end=hl[1],
-                        score=1.0 - n / 100)
+                        rank=1.0 - n / 100)
     return Citation(**(values | extra))
 
 
@@ -105,3 +105,26 @@ def test_one_endless_sentence_is_cut_at_a_word_outside_the_quotes() -> None:
         body = embed.description if not embed.fields else embed.fields[0].value
         [quote] = QUOTE.findall(body)
         assert unescape(quote) in text and body.rstrip().endswith("…")
+
+
+def test_i_dont_know_says_what_was_searched_and_points_to_the_closest_articles() -> None:
+    from bot.answer import abstain
+    from index.filters import Searched
+    from index.ranking import ArticleRef
+
+    answer = abstain("When will GPT-5 be released?", "en")
+    answer.searched = Searched(articles=1234, outlets=5, since=date(2024, 2, 1))
+    answer.closest = [ArticleRef(id="a1", title="OpenAI [teases] its next model",
+                                 outlet="The Wire", url="https://example.org/a1",
+                                 published=date(2024, 5, 1), language="en")]
+    embed = render(answer)
+    check_limits(embed)
+    lines = embed.description.splitlines()
+    assert lines[0].startswith("I don't know")
+    assert lines[1] == ("nothing in 1,234 articles from 5 sources since 2024-02-01 answers "
+                        "that.")
+    assert lines[3] == "closest articles:"
+    assert lines[4] == (r"• [OpenAI \[teases\] its next model](https://example.org/a1) — "
+                        "The Wire · 2024-05-01 · en")
+    assert not QUOTE.findall(embed.description)  # pointed to, never quoted as an answer
+    assert embed.colour == discord.Colour.light_grey()

@@ -14,7 +14,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands, tasks
 
-from bot.answer import Answer, Citation
+from bot.answer import Answer
 from bot.desk import Desk
 from bot.discord.limits import AnswerSlots, Cooldowns
 from bot.discord.permissions import NotAllowed
@@ -25,6 +25,8 @@ from bot.discord.views import ITEMS
 from bot.messages import say
 from corpus.errors import NewsdeskError
 from corpus.poll import SourceOutcome
+from index.filters import Filters
+from index.ranking import ArticleRef
 
 log = logging.getLogger("newsdesk." + __name__)
 
@@ -90,39 +92,21 @@ class NewsdeskBot(commands.AutoShardedBot):
 
     # -- work off the event loop ------------------------------------------------
     async def answer(self, question: str, context: list[str] | None = None,
-                     locale: str = "") -> Answer:
+                     locale: str = "", filters: Filters | None = None) -> Answer:
         """`locale`: the asker's (Discord's interaction locale, else the guild's), a hint for
         the question's language, which the bot's own words then follow."""
         async with self.slots.slot():
-            return await asyncio.to_thread(self.desk.ask, question, 8, context, locale)
+            return await asyncio.to_thread(self.desk.ask, question, 8, context, locale,
+                                           filters)
 
-    async def more_like(self, answer: Answer, count: int = 5) -> list[Citation]:
-        """The next best articles for the answer's question, beyond those it cites.
-
-        A small stand-in until `Desk.more_like` lands on main (branch `ranking`): it asks
-        `Desk.ask_with_hits` again and keeps the relevant articles the answer left out."""
-        cited = {c.article_id for c in answer.citations}
-        settings = self.desk.settings
+    async def more_like(self, answer: Answer, count: int = 5) -> list[ArticleRef]:
+        """"More like this": the next best articles on the story the answer cites."""
+        cited = [c.article_id for c in answer.citations]
         async with self.slots.slot():
-            _, hits = await asyncio.to_thread(self.desk.ask_with_hits, answer.question,
-                                              count + len(cited) + 8, None, answer.language)
-        more: list[Citation] = []
-        for hit in hits:
-            a = hit.article
-            if a.id in cited or hit.relevance < settings.min_relevance or \
-                    hit.significance < settings.min_significance:
-                continue
-            cited.add(a.id)
-            lead = hit.passage.sentences[0] if hit.passage.sentences else hit.passage
-            more.append(Citation(
-                n=len(more) + 1, article_id=a.id, title=a.title, source=a.source, url=a.url,
-                published=a.published, language=a.language, excerpt=hit.text,
-                start=hit.passage.start, end=hit.passage.end, highlight_start=lead.start,
-                highlight_end=lead.end, score=hit.rank_score, relevance=hit.relevance,
-                summary_only=a.summary_only))
-            if len(more) == count:
-                break
-        return more
+            return await asyncio.to_thread(self.desk.more_like, cited, None, count)
+
+    async def outlets(self) -> list[str]:
+        return await asyncio.to_thread(self.desk.outlets)
 
     @tasks.loop(minutes=30)
     async def poller(self) -> None:

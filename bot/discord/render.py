@@ -18,9 +18,10 @@ import re
 
 import discord
 
-from bot.answer import Answer, Citation
+from bot.answer import Answer, Citation, nothing_found
 from bot.messages import say
 from corpus.chunker import split_sentences
+from index.ranking import ArticleRef
 
 CONTENT_MAX = 2000
 TITLE_MAX = 256
@@ -112,6 +113,26 @@ def source_line(c: Citation, language: str = "") -> str:
     return f"[{c.n}] {head} — " + " · ".join(x for x in meta if x)
 
 
+def ref_line(ref: ArticleRef) -> str:
+    """An article pointed to, not quoted: `[Title](url) — Outlet · date · language`."""
+    title = _BRACKET.sub(r"\\\1", escape(clip(ref.title or ref.id, 120)))
+    url = _link(ref.url)
+    head = f"[{title}]({url})" if url else f"**{title}**"
+    meta = [clip(escape(ref.outlet), 60), str(ref.published or ""), ref.language]
+    return f"{head} — " + " · ".join(x for x in meta if x)
+
+
+def _declined(answer: Answer) -> str:
+    """"I don't know", what was searched, and the closest articles, never as an answer."""
+    lines = [escape(answer.text)]
+    if answer.searched is not None:
+        lines.append(escape(nothing_found(answer.searched, answer.language)) + ".")
+    if answer.closest:
+        lines += ["", say("closest", answer.language)]
+        lines += [f"• {ref_line(ref)}" for ref in answer.closest]
+    return clip("\n".join(lines), COMPACT_MAX)
+
+
 def _statements(answer: Answer, limit: int) -> str:
     if not answer.statements:
         return clip(escape(answer.text), limit)
@@ -123,8 +144,7 @@ def _statements(answer: Answer, limit: int) -> str:
 def render(answer: Answer, footer: str = "") -> discord.Embed:
     """The compact answer: statements, then each source's line and supporting sentences."""
     if answer.abstained or not answer.citations:
-        embed = discord.Embed(colour=discord.Colour.light_grey(),
-                              description=clip(escape(answer.text), DESCRIPTION_MAX))
+        embed = discord.Embed(colour=discord.Colour.light_grey(), description=_declined(answer))
     else:
         body = _statements(answer, STATEMENTS_MAX)
         citations = answer.citations

@@ -14,7 +14,7 @@ from typing import Any
 import discord
 
 from bot.discord.feedback import FeedbackButton
-from bot.discord.render import COLOUR, clip, render_sources, source_line
+from bot.discord.render import COLOUR, clip, ref_line, render_sources
 from bot.messages import say
 
 NONE = discord.AllowedMentions.none()
@@ -83,7 +83,7 @@ class MoreButton(discord.ui.DynamicItem[discord.ui.Button],
             await interaction.followup.send(say("more_none", answer.language), ephemeral=True,
                                             allowed_mentions=NONE)
             return
-        lines = [source_line(c, answer.language) for c in more]
+        lines = [f"• {ref_line(ref)}" for ref in more]
         embed = discord.Embed(title=say("button_more", answer.language), colour=COLOUR,
                               description=clip("\n".join(lines), 4000))
         await interaction.followup.send(embed=embed, ephemeral=True, allowed_mentions=NONE)

@@ -17,6 +17,7 @@ from bot.discord.render import clip, render
 from bot.discord.views import answer_view
 from bot.messages import say
 from corpus.errors import NewsdeskError
+from index.filters import Filters
 
 _QUESTION_WORDS = re.compile(
     r"^(who|what|when|where|why|how|which|did|does|do|is|are|was|were|can|could|has|have|"
@@ -132,14 +133,35 @@ class Ask(commands.Cog):
         self._queued: set[tuple[int | None, int]] = set()  # members told "I will answer"
 
     @app_commands.command(name="ask", description=_("cmd_ask"))
-    @app_commands.describe(question=_("cmd_ask_question"), private=_("cmd_ask_private"))
+    @app_commands.describe(question=_("cmd_ask_question"), private=_("cmd_ask_private"),
+                           since=_("cmd_ask_since"), outlet=_("cmd_ask_outlet"),
+                           language=_("cmd_ask_language"))
     async def ask(self, interaction: discord.Interaction,
                   question: app_commands.Range[str, 1, 1000],
-                  private: bool | None = None) -> None:
+                  private: bool | None = None, since: str | None = None,
+                  outlet: str | None = None, language: str | None = None) -> None:
         if private is None:
             config = await self.bot.storage.guild(interaction.guild_id)
             private = interaction.channel_id in config.private_channels
-        await self.answer(_Slash(interaction, private), question)
+        entrance = _Slash(interaction, private)
+        try:
+            filters = Filters.read(since, outlet, language)
+        except NewsdeskError as exc:  # e.g. a since that cannot be read: one line, why
+            await entrance.refuse(str(exc))
+            return
+        await self.answer(entrance, question, filters if filters.active else None)
+
+    @ask.autocomplete("outlet")
+    async def _outlet_choices(self, interaction: discord.Interaction,
+                              typed: str) -> list[app_commands.Choice[str]]:
+        """The outlets the index holds, those containing what was typed first."""
+        try:
+            names = await self.bot.outlets()
+        except NewsdeskError:  # no index yet: nothing to offer
+            return []
+        needle = typed.casefold().strip()
+        return [app_commands.Choice(name=clip(name, 100), value=name[:100])
+                for name in names if needle in name.casefold()][:25]
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
@@ -159,7 +181,8 @@ class Ask(commands.Cog):
             return
         await self.answer(_Mention(message, in_our_thread), text)
 
-    async def answer(self, entrance: _Entrance, text: str) -> None:
+    async def answer(self, entrance: _Entrance, text: str,
+                     filters: Filters | None = None) -> None:
         """The one path from a question to a cited answer, whichever way it came in."""
         try:
             question = validate_question(plain_question(text),
@@ -174,7 +197,7 @@ class Ask(commands.Cog):
             if entrance.follow_up and isinstance(channel, discord.Thread) else []
         async with entrance.working():
             try:
-                answer = await self.bot.answer(question, context, entrance.locale)
+                answer = await self.bot.answer(question, context, entrance.locale, filters)
             except NewsdeskError as exc:
                 await entrance.failed(str(exc))
                 return
