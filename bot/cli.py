@@ -11,7 +11,7 @@ from pathlib import Path
 
 from rich.markup import escape
 
-from bot.answer import Answer, QuestionError, nothing_found
+from bot.answer import Answer, QuestionError
 from bot.messages import say
 from bot.progress import build_bar, count_bar, log_handler, stderr
 from bot.settings import BotSettings
@@ -69,8 +69,6 @@ def _waiting(count: int) -> str:
 
 def render(answer: Answer) -> str:
     lines = [answer.text]
-    if answer.abstained and answer.searched is not None:
-        lines.append(nothing_found(answer.searched, answer.language))
     if answer.closest:
         lines += ["", say("closest", answer.language)]
         for ref in answer.closest:

@@ -15,7 +15,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 import corpus
-from bot.answer import Answer, compose, validate_question
+from bot.answer import Answer, compose, nothing_found, validate_question
 from bot.settings import BotSettings
 from bot.writer import Writer, WriterHealth
 from corpus.catalogue import Catalogue
@@ -301,6 +301,7 @@ class Desk:
                          min_significance=self.settings.min_significance)
         if answer.abstained:  # say what was searched, so a member can widen it
             answer.searched = retriever.searched(filters)
+            answer.text = nothing_found(answer.searched, language)
         if self.writer is not None:  # the quoted answer stands unless a checked one is written
             answer = self.writer.write(answer, language, self.embedder)
         return answer, candidates

@@ -199,36 +199,44 @@ def say(key: str, language: str = "en", **values: object) -> str:
 
 # -- what an "I don't know" searched (bot/answer.py nothing_found) -----------------------
 CATALOGUE["searched"] = {
-    "en": "nothing in {articles} articles from {outlets} sources answers that",
-    "fr": "rien dans {articles} articles de {outlets} sources ne répond à cela",
-    "de": "nichts in {articles} Artikeln aus {outlets} Quellen beantwortet das",
-    "es": "nada en {articles} artículos de {outlets} fuentes responde a eso",
-    "it": "nulla in {articles} articoli di {outlets} fonti risponde a questo",
-    "ja": "{outlets} 件の情報源の記事 {articles} 本に、その答えはありません",
-    "ko": "{outlets}개 출처의 기사 {articles}건 중 그 답이 되는 내용이 없습니다",
-    "zh": "{outlets} 个来源的 {articles} 篇文章中没有能回答这个问题的内容",
+    "en": "I don't know: nothing in {articles} articles from {outlets} outlets answers that.",
+    "fr": "Je ne sais pas : rien dans {articles} articles de {outlets} médias n’y répond.",
+    "de": "Das weiß ich nicht: Nichts in {articles} Artikeln aus {outlets} Medien "
+          "beantwortet das.",
+    "es": "No lo sé: nada en {articles} artículos de {outlets} medios responde a eso.",
+    "it": "Non lo so: nulla in {articles} articoli di {outlets} testate risponde a questo.",
+    "ja": "わかりません。{outlets} 媒体の記事 {articles} 本に、その答えはありません。",
+    "ko": "모르겠습니다. {outlets}개 매체의 기사 {articles}건 중 그 답이 되는 내용이 "
+          "없습니다.",
+    "zh": "我不知道：{outlets} 家媒体的 {articles} 篇文章中没有能回答这个问题的内容。",
 }
 CATALOGUE["searched_since"] = {
-    "en": "nothing in {articles} articles from {outlets} sources since {since} answers that",
-    "fr": "rien dans {articles} articles de {outlets} sources depuis le {since} ne répond à "
-          "cela",
-    "de": "nichts in {articles} Artikeln aus {outlets} Quellen seit dem {since} beantwortet "
-          "das",
-    "es": "nada en {articles} artículos de {outlets} fuentes desde el {since} responde a eso",
-    "it": "nulla in {articles} articoli di {outlets} fonti dal {since} risponde a questo",
-    "ja": "{since} 以降の {outlets} 件の情報源の記事 {articles} 本に、その答えはありません",
-    "ko": "{since} 이후 {outlets}개 출처의 기사 {articles}건 중 그 답이 되는 내용이 없습니다",
-    "zh": "{since} 以来 {outlets} 个来源的 {articles} 篇文章中没有能回答这个问题的内容",
+    "en": "I don't know: nothing in {articles} articles from {outlets} outlets since {since} "
+          "answers that.",
+    "fr": "Je ne sais pas : rien dans {articles} articles de {outlets} médias depuis le "
+          "{since} n’y répond.",
+    "de": "Das weiß ich nicht: Nichts in {articles} Artikeln aus {outlets} Medien seit dem "
+          "{since} beantwortet das.",
+    "es": "No lo sé: nada en {articles} artículos de {outlets} medios desde el {since} "
+          "responde a eso.",
+    "it": "Non lo so: nulla in {articles} articoli di {outlets} testate dal {since} risponde "
+          "a questo.",
+    "ja": "わかりません。{since} 以降の {outlets} 媒体の記事 {articles} 本に、その答えはありま"
+          "せん。",
+    "ko": "모르겠습니다. {since} 이후 {outlets}개 매체의 기사 {articles}건 중 그 답이 되는 "
+          "내용이 없습니다.",
+    "zh": "我不知道：{since} 以来 {outlets} 家媒体的 {articles} 篇文章中没有能回答这个问题的"
+          "内容。",
 }
 CATALOGUE["closest"] = {
-    "en": "closest articles:",
-    "fr": "articles les plus proches :",
-    "de": "am nächsten liegende Artikel:",
-    "es": "artículos más cercanos:",
-    "it": "articoli più vicini:",
-    "ja": "近い記事:",
-    "ko": "가장 가까운 기사:",
-    "zh": "最接近的文章：",
+    "en": "Closest articles (not an answer):",
+    "fr": "Articles les plus proches (ce n’est pas une réponse) :",
+    "de": "Am nächsten liegende Artikel (keine Antwort):",
+    "es": "Artículos más cercanos (no son una respuesta):",
+    "it": "Articoli più vicini (non sono una risposta):",
+    "ja": "近い記事（答えではありません）:",
+    "ko": "가장 가까운 기사 (답이 아닙니다):",
+    "zh": "最接近的文章（并非答案）：",
 }
 _THOUSANDS = {"fr": "\u202f", "de": ".", "es": ".", "it": "."}
 

@@ -614,9 +614,9 @@ async def test_i_dont_know_opens_no_thread_and_offers_no_sources(env: simcord.En
     message = last_reply(result)
     text = message.embeds[0].description
     assert not result.ephemeral and text.startswith("I don't know")
-    assert "nothing in 4 articles from 1 sources answers that" in text  # what was searched
+    assert "nothing in 4 articles from 1 outlet answers that" in text  # what was searched
     assert "/sources" not in text  # nothing only moderators can do
-    if "closest articles:" in text:  # pointed to, never quoted as an answer
+    if "Closest articles" in text:  # pointed to, never quoted as an answer
         assert REF_LINE.findall(text) and not QUOTE.findall(text)
     assert set(buttons_of(message)) == {"up", "down"}
     assert not channel.threads

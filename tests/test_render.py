@@ -108,12 +108,13 @@ def test_one_endless_sentence_is_cut_at_a_word_outside_the_quotes() -> None:
 
 
 def test_i_dont_know_says_what_was_searched_and_points_to_the_closest_articles() -> None:
-    from bot.answer import abstain
+    from bot.answer import abstain, nothing_found
     from index.filters import Searched
     from index.ranking import ArticleRef
 
     answer = abstain("When will GPT-5 be released?", "en")
     answer.searched = Searched(articles=1234, outlets=5, since=date(2024, 2, 1))
+    answer.text = nothing_found(answer.searched, "en")
     answer.closest = [ArticleRef(id="a1", title="OpenAI [teases] its next model",
                                  outlet="The Wire", url="https://example.org/a1",
                                  published=date(2024, 5, 1), language="en")]
@@ -121,10 +122,8 @@ def test_i_dont_know_says_what_was_searched_and_points_to_the_closest_articles()
     check_limits(embed)
     lines = embed.description.splitlines()
     assert lines[0].startswith("I don't know")
-    assert lines[1] == ("nothing in 1,234 articles from 5 sources since 2024-02-01 answers "
-                        "that.")
-    assert lines[3] == "closest articles:"
-    assert lines[4] == (r"• [OpenAI \[teases\] its next model](https://example.org/a1) — "
+    assert lines[2] == "Closest articles (not an answer):"
+    assert lines[3] == (r"• [OpenAI \[teases\] its next model](https://example.org/a1) — "
                         "The Wire · 2024-05-01 · en")
     assert not QUOTE.findall(embed.description)  # pointed to, never quoted as an answer
     assert embed.colour == discord.Colour.light_grey()

@@ -18,7 +18,7 @@ import re
 
 import discord
 
-from bot.answer import Answer, Citation, nothing_found
+from bot.answer import Answer, Citation
 from bot.messages import say
 from corpus.chunker import split_sentences
 from index.ranking import ArticleRef
@@ -125,8 +125,6 @@ def ref_line(ref: ArticleRef) -> str:
 def _declined(answer: Answer) -> str:
     """"I don't know", what was searched, and the closest articles, never as an answer."""
     lines = [escape(answer.text)]
-    if answer.searched is not None:
-        lines.append(escape(nothing_found(answer.searched, answer.language)) + ".")
     if answer.closest:
         lines += ["", say("closest", answer.language)]
         lines += [f"• {ref_line(ref)}" for ref in answer.closest]
