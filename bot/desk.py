@@ -100,7 +100,8 @@ class Desk:
     def reindex(self, full: bool = False, progress: ProgressFn | None = None) -> BuildStats:
         """Build a new version; the retriever switches to it only once it is published."""
         stats = build(self.catalogue, self.store, self.embedder, self.settings.models_dir,
-                      full=full, progress=progress)
+                      full=full, progress=progress,
+                      vector_cache=self.settings.vector_cache_path)
         if stats.changed and self._retriever is not None:
             self._retriever.swap(self.store.load())
         return stats

@@ -17,6 +17,8 @@ class IndexSettings(CorpusSettings):
     )
     model_cache: Path | None = Field(None, description="where provisioned models live")
     batch_size: int = 16
+    encoder: str = Field("torch", description="torch | torch-bf16 | onnx | onnx-int8: how the "
+                         "model is run (benchmarks/bench_encoders.py measures each)")
     threads: int = Field(1, description="torch threads; 0 = one per core. One: on a busy "
                          "2-core machine two threads made questions 20x slower (2 s against "
                          "98 ms, benchmarks/bench_threads.py)")
@@ -35,3 +37,7 @@ class IndexSettings(CorpusSettings):
     @property
     def index_dir(self) -> Path:
         return self.home / "index"
+
+    @property
+    def vector_cache_path(self) -> Path:
+        return self.home / "vectors.sqlite3"
