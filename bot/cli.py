@@ -117,8 +117,9 @@ def cmd_index(args: argparse.Namespace) -> int:
     else:
         print(f"index {stats.version}: {stats.articles_total} articles, {stats.passages_total} "
               f"passages; embedded {stats.passages_embedded} passages of "
-              f"{stats.articles_embedded} articles, removed {stats.articles_removed} articles "
-              f"in {stats.seconds:.1f} s")
+              f"{stats.articles_embedded} articles (computed {stats.vectors_computed} vectors, "
+              f"{stats.vectors_cached} from the cache), removed {stats.articles_removed} "
+              f"articles in {stats.seconds:.1f} s")
     return 0
 
 
