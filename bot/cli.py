@@ -39,7 +39,7 @@ def _ready(desk) -> None:
         empty = desk.needs_sample()
     except CatalogueError as exc:
         try:
-            desk.store.load()
+            desk.index_version()
         except IndexMissing:
             raise exc from None
         log.warning("%s; answering from the published index meanwhile", exc)
@@ -51,7 +51,7 @@ def _ready(desk) -> None:
             desk.load_sample(progress)
         return
     try:
-        desk.store.load()
+        desk.index_version()
     except IndexMissing:
         log.info("no index yet: building it")
         with build_bar() as progress:
@@ -161,7 +161,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
     settings = BotSettings()
     findings = examine(settings, fix=not args.dry_run,
-                       model_check=lambda: Embedder(settings).id)
+                       model_check=lambda: Embedder(settings).load().id)
     for finding in findings:
         print(finding.line(), flush=True)
     return 1 if any(f.status == "problem" for f in findings) else 0

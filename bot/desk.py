@@ -30,7 +30,7 @@ from index.builder import BuildStats, ProgressFn, build
 from index.embedder import Embedder
 from index.language_bias import language_null
 from index.retriever import Hit, Retriever
-from index.store import IndexMissing, IndexStore
+from index.store import IndexMissing, IndexStore, IndexVersion
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +68,7 @@ class Desk:
         self.registry = Registry(self.settings.catalogue_path)
         self._embedder = embedder  # loaded on first use when not given
         self._retriever: Retriever | None = None
+        self._version: IndexVersion | None = None
         self._lock = threading.Lock()
         self.writer = Writer.from_settings(self.settings)  # None unless NEWSDESK_LLM_URL
 
@@ -78,9 +79,16 @@ class Desk:
                 self._embedder = Embedder(self.settings)
             return self._embedder
 
+    def index_version(self) -> IndexVersion:
+        """The published index, loaded once per process (a cold `ask` used to load it twice)."""
+        version = self._version
+        if version is None:
+            version = self._version = self.store.load()
+        return version
+
     def retriever(self) -> Retriever:
         if self._retriever is None:
-            version = self.store.load()
+            version = self.index_version()
             embedder = self.embedder
             with self._lock:
                 if self._retriever is None:
@@ -102,8 +110,10 @@ class Desk:
         stats = build(self.catalogue, self.store, self.embedder, self.settings.models_dir,
                       full=full, progress=progress,
                       vector_cache=self.settings.vector_cache_path)
-        if stats.changed and self._retriever is not None:
-            self._retriever.swap(self.store.load())
+        if stats.changed:
+            self._version = None
+            if self._retriever is not None:
+                self._retriever.swap(self.index_version())
         return stats
 
     # -- sources ---------------------------------------------------------------
