@@ -73,6 +73,7 @@ def build_bar() -> Iterator[ProgressFn]:
         tasks: dict[str, int] = {}
         started: dict[str, tuple[float, int]] = {}
         last_line = [0.0]
+        finished: set[str] = set()
 
         def phase(name: str, done: int, total: int) -> None:
             if not total:
@@ -84,8 +85,12 @@ def build_bar() -> Iterator[ProgressFn]:
             rate, left = _rate(done, total, *started.get(name, (None, 0)))
             bar.update(tasks[name], completed=done, rate=rate)
             now = time.monotonic()
-            if not stderr.is_terminal and (now - last_line[0] >= LOG_EVERY or done == total):
+            if stderr.is_terminal or name in finished:
+                return
+            if now - last_line[0] >= LOG_EVERY or done == total:
                 last_line[0] = now
+                if done == total:
+                    finished.add(name)
                 log.info("embedding %s: %d/%d%s", name, done, total,
                          f" ({rate}, ETA {left})" if rate and done < total else "")
 
