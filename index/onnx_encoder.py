@@ -3,8 +3,9 @@
 The ONNX graph is exported by newsdesk itself, offline, from the provisioned
 model folder (torch.onnx.export of the BERT encoder), once, into a folder beside
 it; int8 is ONNX Runtime's dynamic quantisation of that export. Tokenising
-(the folder's own tokenizer.json), mean pooling and normalising are done here
-exactly as sentence-transformers does them, so vectors match the torch path.
+(with the tokenizer transformers builds, saved with the export), mean pooling
+and normalising are done here exactly as sentence-transformers does them, so
+vectors match the torch path.
 What a process then imports is onnxruntime and tokenizers (well under a second)
 instead of torch and sentence-transformers (tens of seconds on a busy machine):
 that is most of a cold `newsdesk ask`.
@@ -28,6 +29,8 @@ log = logging.getLogger(__name__)
 PRECISIONS = ("fp32", "int8")
 _FILES = {"fp32": "model.onnx", "int8": "model-int8.onnx"}
 _OPSET = 17
+_FORMAT = "2"  # bump when an export's contents change: older exports are then redone
+TOKENIZER = "tokenizer.json"
 
 
 class OnnxError(NewsdeskError):
@@ -38,10 +41,10 @@ def _stamp(folder: Path) -> str:
     """What the export was made from: the provisioned folder's own stamp, else its weights."""
     marker = folder / "PROVISIONED"
     if marker.is_file():
-        return marker.read_text().strip()
+        return f"{marker.read_text().strip()}/{_FORMAT}"
     weights = folder / "model.safetensors"
     st = weights.stat()
-    return f"{st.st_size}:{int(st.st_mtime)}"
+    return f"{st.st_size}:{int(st.st_mtime)}/{_FORMAT}"
 
 
 def export_folder(folder: Path) -> Path:
@@ -50,9 +53,18 @@ def export_folder(folder: Path) -> Path:
 
 
 def _export_fp32(folder: Path, out: Path) -> None:
-    import torch
-    from transformers import AutoModel
+    """The graph, and the tokenizer exactly as transformers builds it for this folder.
 
+    transformers rebuilds an XLM-R tokenizer.json the way sentencepiece splits
+    (whitespace first): trailing spaces and spaces before special tokens make no
+    token. The folder's raw tokenizer.json would add one, and vectors of such texts
+    would drift (cosine 0.998): what the torch path reads is saved instead.
+    """
+    import torch
+    from transformers import AutoModel, AutoTokenizer
+
+    AutoTokenizer.from_pretrained(str(folder)).backend_tokenizer.save(
+        str(out.parent / TOKENIZER))
     model = AutoModel.from_pretrained(str(folder))
     model.eval()
 
@@ -104,6 +116,7 @@ def onnx_model(folder: Path, precision: str) -> Path:
     try:
         if precision == "fp32":
             _export_fp32(folder, tmp / path.name)
+            os.replace(tmp / TOKENIZER, target / TOKENIZER)
         else:
             _export_int8(source, tmp / path.name)
         os.replace(tmp / path.name, path)
@@ -128,7 +141,7 @@ class OnnxEncoder:
         st_config = folder / "sentence_bert_config.json"
         max_length = int(json.loads(st_config.read_text("utf-8")).get("max_seq_length", 512)) \
             if st_config.is_file() else int(config.get("max_position_embeddings", 512))
-        self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self.tokenizer = Tokenizer.from_file(str(path.parent / TOKENIZER))
         self.tokenizer.enable_truncation(max_length)
         pad = int(config.get("pad_token_id", 1))
         self.tokenizer.enable_padding(pad_id=pad, pad_token=self.tokenizer.id_to_token(pad))
