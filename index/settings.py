@@ -22,7 +22,7 @@ class IndexSettings(CorpusSettings):
         "torch's vectors (cosine 0.9999998), queries 2x faster, no torch import at start-up; "
         "torch-bf16: 1.7x less CPU to index on CPUs with bfloat16 (avx512_bf16), same R@1; "
         "onnx-int8: 2x less CPU but XQuAD R@1 1.4 points lower (benchmarks/bench_encoders.py)")
-    threads: int = Field(1, description="torch threads; 0 = one per core. One: on a busy "
+    threads: int = Field(1, description="encoder threads; 0 = one per core. One: on a busy "
                          "2-core machine two threads made questions 20x slower (2 s against "
                          "98 ms, benchmarks/bench_threads.py)")
     per_article: int = Field(2, description="at most this many passages of one article per answer")
