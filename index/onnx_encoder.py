@@ -91,7 +91,7 @@ def _export_int8(fp32: Path, out: Path) -> None:
 
     root = logging.getLogger()
     level = root.level
-    root.setLevel(logging.WARNING)  # the quantiser logs a line per tensor to the root logger
+    root.setLevel(logging.ERROR)  # the quantiser logs a line per tensor to the root logger
     try:
         quantize_dynamic(str(fp32), str(out), weight_type=QuantType.QInt8, per_channel=True)
     finally:
