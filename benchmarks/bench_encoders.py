@@ -27,11 +27,10 @@ import numpy as np
 from bot.desk import SAMPLE_DIR
 from corpus.chunker import chunk
 from corpus.models import Article
-from corpus.settings import default_home
 from corpus.sources.folder import load_paths
 from index.embedder import Embedder
 from index.passage_text import passage_input
-from index.settings import IndexSettings
+from index.settings import IndexSettings, default_model_cache
 
 QUESTIONS = Path(__file__).parent.parent / "eval" / "sample_questions.jsonl"
 MIXED = ["ar", "de", "el", "en", "es", "hi", "ro", "ru", "th", "tr", "vi", "zh"]
@@ -70,7 +69,7 @@ def main() -> None:
     for name in names:
         t0 = time.perf_counter()
         embedders[name] = Embedder(IndexSettings(encoder=name, threads=args.threads,
-                                                 model_cache=default_home() / "models",
+                                                 model_cache=default_model_cache(),
                                                  _env_file=None)).load()
         print(f"{name}: loaded in {time.perf_counter() - t0:.1f} s", flush=True)
 

@@ -32,8 +32,8 @@ from bot.desk import SAMPLE_DIR, Desk  # noqa: E402
 from bot.settings import BotSettings  # noqa: E402
 from corpus.chunker import split_sentences  # noqa: E402
 from corpus.models import Article  # noqa: E402
-from corpus.settings import default_home  # noqa: E402
 from corpus.sources.folder import load_paths  # noqa: E402
+from index.settings import default_model_cache  # noqa: E402
 
 
 def sample_sentences() -> list[tuple[str, str]]:
@@ -75,7 +75,7 @@ def main() -> None:
             server.serve(story.path, story.page())
         feed = server.serve("/feed.xml", rss2("Bench Wire", server.url("/"),
                                               [entry(server, s) for s in made]))
-        settings = BotSettings(home=Path(tmp), model_cache=default_home() / "models",
+        settings = BotSettings(home=Path(tmp), model_cache=default_model_cache(),
                                allow_hosts="127.0.0.1", host_delay=args.host_delay)
         desk = Desk(settings)
         embedder = desk.embedder  # the model loads outside the timings

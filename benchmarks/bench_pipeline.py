@@ -23,10 +23,9 @@ import numpy as np
 from bot.desk import SAMPLE_DIR, Desk
 from bot.settings import BotSettings
 from corpus.chunker import chunk
-from corpus.settings import default_home
 from index.embedder import Embedder
 from index.passage_text import passage_input
-from index.settings import IndexSettings
+from index.settings import IndexSettings, default_model_cache
 
 QUESTIONS = Path(__file__).parent.parent / "eval" / "sample_questions.jsonl"
 
@@ -37,7 +36,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        settings = BotSettings(home=Path(tmp), model_cache=default_home() / "models")
+        settings = BotSettings(home=Path(tmp), model_cache=default_model_cache())
         desk = Desk(settings)
         desk.embedder.load()  # load the model outside the timings
         bare_model = Embedder(IndexSettings(encoder="torch", model_cache=settings.model_cache,

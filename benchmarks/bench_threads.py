@@ -35,9 +35,9 @@ def child(home: str, threads: int, count: int) -> None:
     """Runs in its own process: one thread setting, one torch."""
     from bot.desk import Desk
     from bot.settings import BotSettings
-    from corpus.settings import default_home
+    from index.settings import default_model_cache
 
-    desk = Desk(BotSettings(home=Path(home), model_cache=default_home() / "models",
+    desk = Desk(BotSettings(home=Path(home), model_cache=default_model_cache(),
                             threads=threads, _env_file=None))
     questions = [json.loads(x)["question"] for x in QUESTIONS.read_text().splitlines()][:count]
     desk.ask(questions[0])  # warm-up
@@ -77,10 +77,10 @@ def main() -> None:
         return
     from bot.desk import SAMPLE_DIR, Desk
     from bot.settings import BotSettings
-    from corpus.settings import default_home
+    from index.settings import default_model_cache
 
     with tempfile.TemporaryDirectory() as home:
-        desk = Desk(BotSettings(home=Path(home), model_cache=default_home() / "models",
+        desk = Desk(BotSettings(home=Path(home), model_cache=default_model_cache(),
                                 _env_file=None))
         desk.ingest([SAMPLE_DIR])
         desk.reindex()

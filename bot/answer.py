@@ -1,4 +1,4 @@
-"""From ranked hits to an Answer whose every sentence cites a verbatim excerpt.
+"""From ranked candidates to an Answer whose every sentence cites a verbatim excerpt.
 
 Nothing here paraphrases: answer sentences and excerpts are slices of the
 stored article text, located by offsets, so `excerpt == text[start:end]`
@@ -12,20 +12,22 @@ from datetime import date
 from typing import Literal
 
 import numpy as np
-from pydantic import BaseModel, Field
+from pydantic import AliasChoices, BaseModel, Field
 
 from bot import cues
-from bot.messages import say
+from bot.messages import grouped, say
 from bot.scorer import Question, Sentence, SentenceScorer
 from corpus.errors import NewsdeskError
 from corpus.models import Article, Span
-from index.retriever import Hit
+from index.filters import Searched
+from index.ranking import ArticleRef, Candidate
 
 EXCERPT_CHARS = 600
 LEAD_POOL = 3  # the lead is the first of this many articles that speaks of what is asked
 # a runner-up sentence joins the answering one while the scorer finds it at least this
 # likely next to it (chosen by cross-validation on the bundled questions, eval/train_scorer.py)
 RUNNER_UP = 0.4
+CLOSEST = 3  # articles an "I don't know" points to
 ABSTAIN_TEXT = say("dont_know")
 
 
@@ -46,8 +48,10 @@ class Citation(BaseModel):
     end: int
     highlight_start: int  # the sentence the answer relies on, inside [start, end)
     highlight_end: int
-    score: float  # the rank score: what the order follows
-    relevance: float = 0.0  # what the abstention bar compares, alike in every language
+    rank: float = Field(validation_alias=AliasChoices("rank", "score"))  # what the order
+    # follows (index/ranking.py); "score" was its name before, still read from old records
+    relevance: float = 0.0  # what the abstention bar (min_relevance) compares, alike in every
+    # pair of languages
     summary_only: bool = Field(False, description="the article is a feed's summary, not the page")
 
     @property
@@ -72,6 +76,12 @@ class Answer(BaseModel):
     mode: Literal["extractive", "generated"] = Field(
         "extractive", description="extractive: verbatim sentences; generated: written by an LLM "
         "and checked against the passages it cites")
+    searched: Searched | None = Field(
+        None, description="when it abstains: how many articles and outlets were searched, "
+        "with the filters")
+    closest: list[ArticleRef] = Field(
+        default_factory=list, description="when it abstains: articles as close to the question "
+        "as an answer must be that do not speak of what it names; never citations")
 
     @property
     def lead(self) -> str:
@@ -147,22 +157,25 @@ def supported(question: Question, names: dict[str, str], article: Article) -> bo
     return 2 * hits >= len(plain)
 
 
-def _sentences(hit: Hit, question: Question, language: str) -> tuple[list[Span], list[Sentence]]:
-    """Every scored sentence of the hit's article (or of its passage, when the retriever
+def _sentences(candidate: Candidate, question: Question,
+               language: str) -> tuple[list[Span], list[Sentence]]:
+    """Every scored sentence of the candidate's article (or of its passage, when the retriever
     scored only the leading articles')."""
-    text = hit.article.text
-    same = bool(language) and language == hit.article.language
-    if hit.article_sentences:
-        spans = [Span(start=x.start, end=x.end) for x in hit.article_sentences]
+    text = candidate.article.text
+    same = bool(language) and language == candidate.article.language
+    if candidate.article_sentences:
+        spans = [Span(start=x.start, end=x.end) for x in candidate.article_sentences]
         sentences = [Sentence(text=text[x.start:x.end], score=x.score,
                               passage_score=x.passage_score, position=i, same_language=same,
                               centrality=x.centrality)
-                     for i, x in enumerate(hit.article_sentences)]
+                     for i, x in enumerate(candidate.article_sentences)]
         return spans, sentences
-    spans = list(hit.passage.sentences)
-    sentences = [Sentence(text=text[x.start:x.end], score=score, passage_score=hit.score,
-                          position=i + hit.passage.ordinal, same_language=same)
-                 for i, (x, score) in enumerate(zip(spans, hit.sentence_scores, strict=True))]
+    spans = list(candidate.passage.sentences)
+    scores = candidate.sentence_scores
+    sentences = [Sentence(text=text[x.start:x.end], score=score,
+                          passage_score=candidate.debiased,
+                          position=i + candidate.passage.ordinal, same_language=same)
+                 for i, (x, score) in enumerate(zip(spans, scores, strict=True))]
     return spans, sentences
 
 
@@ -170,7 +183,7 @@ def _sentences(hit: Hit, question: Question, language: str) -> tuple[list[Span],
 class _Choice:
     """An article that may be cited, with the sentence of it that answers best."""
 
-    hit: Hit
+    candidate: Candidate
     spans: list[Span]
     sentences: list[Sentence]
     best: int
@@ -186,9 +199,9 @@ class _Choice:
         return " ".join(self.sentences[i].text for i in picked)
 
 
-def _choose(hit: Hit, question: Question, scorer: SentenceScorer,
+def _choose(candidate: Candidate, question: Question, scorer: SentenceScorer,
             runner_up: bool = False) -> _Choice:
-    spans, sentences = _sentences(hit, question, question.language)
+    spans, sentences = _sentences(candidate, question, question.language)
     logits = scorer.logits(question, sentences)
     order = np.argsort(-logits)
     best = int(order[0])
@@ -198,33 +211,44 @@ def _choose(hit: Hit, question: Question, scorer: SentenceScorer,
         lo, hi = sorted((best, int(order[1])))
         if spans[hi].end - spans[lo].start <= EXCERPT_CHARS:  # both fit in one excerpt
             second = int(order[1])
-    return _Choice(hit, spans, sentences, best, second)
+    return _Choice(candidate, spans, sentences, best, second)
 
 
 def _citation(n: int, choice: _Choice) -> Citation:
     """The excerpt grows around the answering sentence, in whole sentences."""
     start, end = _window(choice.spans, choice.best, choice.runner_up)
     sentence = choice.spans[choice.best]
-    a = choice.hit.article
+    a = choice.candidate.article
     return Citation(
         n=n, article_id=a.id, title=a.title, source=a.source, url=a.url,
         published=a.published, language=a.language, excerpt=a.text[start:end], start=start,
         end=end, highlight_start=sentence.start, highlight_end=sentence.end,
-        score=choice.hit.rank_score, relevance=choice.hit.relevance,
+        rank=choice.candidate.rank, relevance=choice.candidate.relevance,
         summary_only=a.summary_only,
     )
 
 
-def abstain(question: str, language: str = "") -> Answer:
+def abstain(question: str, language: str = "",
+            closest: list[ArticleRef] | None = None) -> Answer:
     return Answer(question=question, text=say("dont_know", language), citations=[],
-                  abstained=True, language=language)
+                  abstained=True, language=language, closest=closest or [])
 
 
-def compose(question: str, hits: list[Hit], min_relevance: float, max_citations: int = 3,
-            language: str = "", scorer: SentenceScorer | None = None,
+def nothing_found(searched: Searched, language: str = "") -> str:
+    """"nothing in 1,234 articles from 5 sources since 2024-02-01 answers that"."""
+    values = {"articles": grouped(searched.articles, language),
+              "outlets": grouped(searched.outlets, language)}
+    if searched.since is not None:
+        return say("searched_since", language, since=searched.since.isoformat(), **values)
+    return say("searched", language, **values)
+
+
+def compose(question: str, candidates: list[Candidate], min_relevance: float,
+            max_citations: int = 3, language: str = "", scorer: SentenceScorer | None = None,
             min_significance: float = 0.0) -> Answer:
     """The answering sentence of the best supported article; a comparison gets one article
-    per side. Abstains when no article is both relevant and supported.
+    per side. Abstains when no article is both relevant and supported; then the articles
+    that clear the relevance bars but do not name what is asked are its closest.
 
     One source unless the question has sides: on the bundled questions a second article
     as close to the question was another story about as often as the same one
@@ -232,29 +256,31 @@ def compose(question: str, hits: list[Hit], min_relevance: float, max_citations:
     scorer = scorer or SentenceScorer.load()
     q = Question.read(question, language)
     names = cues.question_names(question, language)
-    articles: list[Hit] = []  # each article's best hit, in the retriever's order
-    for h in hits:
+    articles: list[Candidate] = []  # each article's best candidate, in the retriever's order
+    for h in candidates:
         if h.article.id not in {a.article.id for a in articles}:
             articles.append(h)
 
-    def clears(h: Hit) -> bool:
-        return h.relevance >= min_relevance and h.significance >= min_significance
+    def clears(h: Candidate) -> bool:
+        return h.clears(min_relevance, min_significance)
 
-    lead_hit = next((h for h in articles[:LEAD_POOL] if clears(h) and
-                     supported(q, names, h.article)), None)
-    if lead_hit is None:
-        return abstain(question, language)
-    lead = _choose(lead_hit, q, scorer, runner_up=True)
+    lead_candidate = next((h for h in articles[:LEAD_POOL] if clears(h) and
+                           supported(q, names, h.article)), None)
+    if lead_candidate is None:
+        close = [ArticleRef.of(c.article) for c in articles if clears(c)]
+        return abstain(question, language, close[:CLOSEST])
+    lead = _choose(lead_candidate, q, scorer, runner_up=True)
     chosen = [lead]
-    covered = {lead_hit.aspect}
-    for hit in articles:
+    covered = {lead_candidate.aspect}
+    for candidate in articles:
         if len(chosen) == max_citations:
             break
-        if hit is lead_hit or not clears(hit) or not supported(q, names, hit.article):
+        if candidate is lead_candidate or not clears(candidate) or \
+                not supported(q, names, candidate.article):
             continue
-        if hit.aspect is not None and hit.aspect not in covered:
-            covered.add(hit.aspect)
-            chosen.append(_choose(hit, q, scorer))
+        if candidate.aspect is not None and candidate.aspect not in covered:
+            covered.add(candidate.aspect)
+            chosen.append(_choose(candidate, q, scorer))
     citations = [_citation(n, c) for n, c in enumerate(chosen, 1)]
     statements = [Statement(text=c.statement(), citations=[cit.n])
                   for c, cit in zip(chosen, citations, strict=True)]

@@ -11,12 +11,13 @@ from pathlib import Path
 
 from rich.markup import escape
 
-from bot.answer import Answer
+from bot.answer import Answer, QuestionError, nothing_found
+from bot.messages import say
 from bot.progress import build_bar, count_bar, log_handler, stderr
 from bot.settings import BotSettings
 from corpus.errors import CatalogueError, NewsdeskError
 
-log = logging.getLogger("newsdesk")
+log = logging.getLogger("newsdesk." + __name__)
 
 
 def _desk():
@@ -56,10 +57,26 @@ def _ready(desk) -> None:
         log.info("no index yet: building it")
         with build_bar() as progress:
             desk.reindex(progress=progress)
+        return
+    waiting = desk.pending()
+    if waiting:
+        log.warning("%s; `newsdesk index` makes them searchable", _waiting(waiting))
+
+
+def _waiting(count: int) -> str:
+    return f"{count} article{' waits' if count == 1 else 's wait'} to be indexed"
 
 
 def render(answer: Answer) -> str:
     lines = [answer.text]
+    if answer.abstained and answer.searched is not None:
+        lines.append(nothing_found(answer.searched, answer.language))
+    if answer.closest:
+        lines += ["", say("closest", answer.language)]
+        for ref in answer.closest:
+            meta = " · ".join(x for x in (ref.outlet, str(ref.published or ""), ref.language)
+                              if x)
+            lines += [f"  {ref.title or ref.id} — {meta}"] + ([f"    {ref.url}"] if ref.url else [])
     for c in answer.citations:
         meta = " · ".join(x for x in (c.source, str(c.published or ""), c.language) if x)
         lines += ["", f"[{c.n}] {c.title} — {meta}"]
@@ -72,7 +89,36 @@ def answer_json(answer: Answer) -> str:
     return json.dumps(answer.model_dump(mode="json"), ensure_ascii=False)
 
 
+_FILTER_KEYS = ("since", "outlet", "language")
+
+
+def _asked(raw: bytes, defaults: dict[str, str | None]) -> tuple[str, dict[str, str | None]]:
+    """One line of `ask -`: a plain question, or a JSON record {"question": …, "since": …,
+    "outlet": …, "language": …} whose filters override the command line's."""
+    line = raw.decode("utf-8", "surrogateescape")
+    if not line.lstrip().startswith("{"):
+        return line, defaults
+    try:
+        record = json.loads(line)
+    except ValueError:
+        return line, defaults  # a question that happens to open with a brace
+    if not isinstance(record, dict) or not isinstance(record.get("question"), str):
+        raise QuestionError('a JSON line needs a "question" string')
+    unknown = set(record) - {"question", *_FILTER_KEYS}
+    if unknown:
+        raise QuestionError(f"unknown keys in the JSON line: {', '.join(sorted(unknown))} "
+                            f"(known: question, {', '.join(_FILTER_KEYS)})")
+    filters = {key: record.get(key, defaults[key]) for key in _FILTER_KEYS}
+    if any(v is not None and not isinstance(v, str) for v in filters.values()):
+        raise QuestionError(f"{', '.join(_FILTER_KEYS)} must be strings")
+    return record["question"], filters
+
+
 def cmd_ask(args: argparse.Namespace) -> int:
+    from index.filters import Filters
+
+    defaults = {key: getattr(args, key) for key in _FILTER_KEYS}
+    filters = Filters.read(**defaults)  # a bad --since fails before the model loads
     desk = _desk()
     _ready(desk)
     if args.question == "-":
@@ -81,7 +127,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
             if not raw.strip():
                 continue
             try:
-                answer = desk.ask(raw.decode("utf-8", "surrogateescape"))
+                question, given = _asked(raw, defaults)
+                answer = desk.ask(question, filters=Filters.read(**given))
             except NewsdeskError as exc:
                 shown = raw.decode("utf-8", "replace").strip()
                 print(json.dumps({"question": shown, "error": str(exc)}, ensure_ascii=False),
@@ -90,7 +137,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
                 continue
             print(answer_json(answer) if args.json else render(answer) + "\n", flush=True)
         return status
-    answer = desk.ask(args.question)
+    answer = desk.ask(args.question, filters=filters)
     print(answer_json(answer) if args.json else render(answer))
     return 0
 
@@ -142,6 +189,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
     print(f"articles: {stats.articles} ({langs})")
     print(f"index: {stats.index_version or 'none'} — {stats.indexed_articles} articles, "
           f"{stats.indexed_passages} passages, built {stats.index_created or '-'}")
+    if stats.pending:
+        print(f"{_waiting(stats.pending)}: `newsdesk index` makes them searchable")
     print(f"model: {stats.model or '-'}")
     print(f"writer: {stats.writer.describe() if stats.writer else 'off (quotes only)'}")
     return 0
@@ -150,8 +199,10 @@ def cmd_stats(args: argparse.Namespace) -> int:
 def cmd_model(args: argparse.Namespace) -> int:
     from index.embedder import Embedder
 
-    embedder = Embedder(BotSettings())
+    settings = BotSettings()
+    embedder = Embedder(settings)
     print(f"embedding model ready: {embedder.name} ({embedder.dim} dimensions)")
+    print(f"model cache: {settings.models_dir} (NEWSDESK_MODEL_CACHE moves it)")
     return 0
 
 
@@ -256,7 +307,7 @@ def cmd_sources(args: argparse.Namespace) -> int:
 
     desk = _desk()
     if args.action == "list":
-        rows = desk.registry.all()
+        rows = desk.sources()
         if not rows:
             print("no sources yet: `newsdesk sources add PATH-OR-URL`")
         for s in rows:
@@ -275,8 +326,8 @@ def cmd_sources(args: argparse.Namespace) -> int:
         print("run `newsdesk index` to make its articles searchable")
         return 0
     source, removed = desk.remove_source(args.target)
-    print(f"removed {source.id} ({source.location}) and its {removed} articles; they leave the "
-          "index at the next `newsdesk index`")
+    print(f"removed {source.id} ({source.location}) and its {removed} articles no other source "
+          "lists; they leave the index at the next `newsdesk index` or `newsdesk fetch`")
     return 0
 
 
@@ -290,7 +341,8 @@ def cmd_fetch(args: argparse.Namespace) -> int:
         print(f"{outcome.source_id}  {_describe(outcome)}  {outcome.location}")
         for error in outcome.errors[:5]:
             stderr.print(f"  {error}", markup=False, highlight=False)
-    if any(o.changed for o in outcomes) and not args.no_index:
+    # whatever changed, in this fetch or before it (`sources add`, `ingest`, a removal)
+    if not args.no_index and desk.pending():
         with build_bar() as progress:
             stats = desk.reindex(progress=progress)
         print(f"index {stats.version}: embedded {stats.passages_embedded} passages of "
@@ -350,6 +402,11 @@ def parser() -> argparse.ArgumentParser:
     ask = sub.add_parser("ask", help="answer a question with cited excerpts")
     ask.add_argument("question", help="the question, or - to read one per line from stdin")
     ask.add_argument("--json", action="store_true", help="print the Answer as JSON")
+    ask.add_argument("--since", help="only articles published since: 7d, 4w, 6m, 1y, a month "
+                     "(2025-01) or a day (2025-01-15)")
+    ask.add_argument("--outlet", help="only articles of this outlet (as `newsdesk stats` "
+                     "and answers name it)")
+    ask.add_argument("--language", help="only articles in this language (fr, de, …)")
     ask.set_defaults(func=cmd_ask)
     ingest = sub.add_parser("ingest", help="add files or folders of articles to the catalogue")
     ingest.add_argument("paths", nargs="+")
@@ -377,10 +434,12 @@ def parser() -> argparse.ArgumentParser:
     sources_sub.add_parser("list", help="every source with its last fetch and status")
     add = sources_sub.add_parser("add", help="a folder, an RSS/Atom feed or an article URL")
     add.add_argument("target")
-    remove = sources_sub.add_parser("remove", help="remove a source and its articles")
-    remove.add_argument("target", metavar="ID")
+    remove = sources_sub.add_parser("remove", help="remove a source and the articles no "
+                                    "other source lists")
+    remove.add_argument("target", metavar="ID-OR-LOCATION")
     sources.set_defaults(func=cmd_sources)
-    fetch = sub.add_parser("fetch", help="fetch the sources that are due, then index")
+    fetch = sub.add_parser("fetch", help="fetch the sources that are due, then index "
+                           "whatever waits to be indexed")
     fetch.add_argument("--all", action="store_true", help="fetch every source now")
     fetch.add_argument("--no-index", action="store_true", help="do not index afterwards")
     fetch.set_defaults(func=cmd_fetch)
@@ -398,12 +457,23 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def _configure_logging(verbose: bool) -> None:
+    """corpus, index and bot log under one `newsdesk` logger, so its level is the one
+    setting for all three; other libraries speak from WARNING (discord.py from INFO: its
+    connects and resumes are what an operator of `run` watches). A program that already
+    configured logging (a test, an embedding app) keeps its own."""
+    root = logging.getLogger()
+    if root.handlers:
+        return
+    root.addHandler(log_handler())
+    root.setLevel(logging.WARNING)
+    logging.getLogger("newsdesk").setLevel(logging.DEBUG if verbose else logging.INFO)
+    logging.getLogger("discord").setLevel(logging.INFO)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
-                        format="%(message)s", handlers=[log_handler()])
-    for noisy in ("httpx", "sentence_transformers", "faiss", "urllib3", "trafilatura", "bm25s"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    _configure_logging(args.verbose)
     try:
         return args.func(args)
     except NewsdeskError as exc:

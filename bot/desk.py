@@ -28,11 +28,13 @@ from corpus.poll import SourceOutcome, detect_kind, fetch_source
 from corpus.registry import Registry, Source, SourceError
 from index.builder import BuildStats, ProgressFn, build
 from index.embedder import Embedder
+from index.filters import Filters
 from index.language_bias import language_null
-from index.retriever import Hit, Retriever
-from index.store import IndexMissing, IndexStore, IndexVersion
+from index.ranking import ArticleRef, Candidate
+from index.retriever import Retriever
+from index.store import IndexMissing, IndexStore, IndexVersion, Manifest
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("newsdesk." + __name__)
 
 SAMPLE_DIR = Path(corpus.__file__).parent / "sample"
 
@@ -55,6 +57,7 @@ class Stats(BaseModel):
     indexed_passages: int
     index_created: str | None
     model: str | None
+    pending: int = 0  # articles the next build would add, re-embed or drop (Desk.pending)
     writer: WriterHealth | None = None  # None: answers are quotes only (no NEWSDESK_LLM_URL)
 
 
@@ -206,8 +209,37 @@ class Desk:
         root = self.settings.sources_root.resolve()
         return root if folder.is_relative_to(root) else None
 
-    def remove_source(self, source_id: str) -> tuple[Source, int]:
-        return self.registry.remove(source_id)
+    def sources(self) -> list[Source]:
+        """Every source, oldest first."""
+        return self.registry.all()
+
+    def source(self, target: str, *, within: Path | None = None) -> Source:
+        """A source by its id or its location: a link as added, a folder by any path to it
+        (relative to `within` when given, as Discord's folders are)."""
+        text = target.strip()
+        found = self.registry.find(text) if text else None
+        if found is None and text and "://" not in text:
+            try:
+                found = self.registry.find(str(((within or Path.cwd()) / Path(text)
+                                                 .expanduser()).resolve()))
+            except (OSError, ValueError, RuntimeError):
+                found = None
+        if found is None:
+            raise SourceError(f"no source has the id or location {_shown(target)!r}; "
+                              "`sources list` shows them")
+        return found
+
+    def source_choices(self, typed: str, limit: int = 25) -> list[Source]:
+        """Sources whose id or location holds what was typed: what `/sources remove`
+        offers as the moderator types."""
+        needle = typed.strip().lower()
+        return [s for s in self.registry.all()
+                if needle in s.id.lower() or needle in s.location.lower()][:limit]
+
+    def remove_source(self, target: str, *, within: Path | None = None) -> tuple[Source, int]:
+        """Remove a source given by its id or location (see `source`); returns it and how
+        many articles left the catalogue (those another source lists stay)."""
+        return self.registry.remove(self.source(target, within=within).id)
 
     def refresh_folders(self, only: str | None = None) -> IngestReport:
         """Re-read folder sources; files gone from a readable folder leave the catalogue."""
@@ -223,7 +255,7 @@ class Desk:
             report = self.ingest([folder], source_id=source.id,
                                  within=self._confinement(folder))
             gone = self.catalogue.ids_of_source(source.id) - set(report.ids)
-            self.catalogue.delete(gone)
+            self.catalogue.unlist(source.id, gone)
             self.registry.record(source.id, status="ok" if not report.errors else "partial",
                                  item_count=len(report.ids),
                                  error="; ".join(report.errors[:3]) or None)
@@ -231,6 +263,27 @@ class Desk:
                 setattr(total, key, getattr(total, key) + getattr(report, key))
             total.errors += report.errors
         return total
+
+    def pending(self) -> int:
+        """How far the catalogue is ahead of the published index: articles it lacks or holds
+        an older text of, plus those it still holds after they left the catalogue. Content
+        hashes against the served version's manifest; nothing is embedded or loaded."""
+        published = self._published_hashes()
+        current = self.catalogue.hashes(duplicates=False)
+        stale = sum(1 for aid, digest in current.items() if published.get(aid) != digest)
+        return stale + len(published.keys() - current.keys())
+
+    def _published_hashes(self) -> dict[str, str]:
+        """Article id → content hash of the version served (CURRENT, else the newest)."""
+        versions = self.store.versions()
+        name = self.store.current_name() or (versions[-1] if versions else None)
+        if name is None:
+            return {}
+        try:
+            raw = (self.store.root / name / "manifest.json").read_text("utf-8")
+            return Manifest.model_validate_json(raw).articles
+        except (OSError, ValueError):  # damaged: the next build starts over, all is pending
+            return {}
 
     def needs_sample(self) -> bool:
         return self.catalogue.count() == 0
@@ -240,23 +293,36 @@ class Desk:
         return self.reindex(progress=progress)
 
     def ask(self, question: str, k: int = 8, context: list[str] | None = None,
-            locale: str = "") -> Answer:
-        return self.ask_with_hits(question, k, context, locale)[0]
+            locale: str = "", filters: Filters | None = None) -> Answer:
+        return self.ask_with_hits(question, k, context, locale, filters)[0]
 
     def ask_with_hits(self, question: str, k: int = 8, context: list[str] | None = None,
-                      locale: str = "") -> tuple[Answer, list[Hit]]:
+                      locale: str = "", filters: Filters | None = None
+                      ) -> tuple[Answer, list[Candidate]]:
         """`context`: earlier questions of a conversation, so "and Taiwan?" makes sense;
-        `locale`: the asker's (e.g. Discord's), a hint for the question's language."""
+        `locale`: the asker's (e.g. Discord's), a hint for the question's language;
+        `filters`: which articles may answer (since a day, one outlet, one language)."""
         question = validate_question(question, self.settings.max_question_chars)
         language = question_language(question, locale)
-        hits = self.retriever().search(question, k=k, context=(context or [])[-2:],
-                                       language=language)
-        answer = compose(question, hits, self.settings.min_relevance,
+        retriever = self.retriever()
+        candidates = retriever.search(question, k=k, context=(context or [])[-2:],
+                                      language=language, filters=filters)
+        answer = compose(question, candidates, self.settings.min_relevance,
                          self.settings.max_citations, language,
                          min_significance=self.settings.min_significance)
+        if answer.abstained:  # say what was searched, so a member can widen it
+            answer.searched = retriever.searched(filters)
         if self.writer is not None:  # the quoted answer stands unless a checked one is written
             answer = self.writer.write(answer, language, self.embedder)
-        return answer, hits
+        return answer, candidates
+
+    def more_like(self, article_ids: list[str], exclude: list[str] | None = None, k: int = 5,
+                  filters: Filters | None = None) -> list[ArticleRef]:
+        """"More like this": the next best articles on the story of `article_ids` (e.g. an
+        answer's citations), leaving out those and `exclude` (already shown); each must
+        stand out from unrelated text as a cited article must (min_significance)."""
+        return self.retriever().more_like(article_ids, exclude, k, filters,
+                                          self.settings.min_significance)
 
     def article(self, article_id: str) -> Article:
         article = self.catalogue.get(article_id)
@@ -278,5 +344,6 @@ class Desk:
             indexed_passages=manifest.passages if manifest else 0,
             index_created=manifest.created.isoformat(timespec="seconds") if manifest else None,
             model=manifest.model if manifest else None,
+            pending=self.pending(),
             writer=self.writer.health() if self.writer else None,
         )

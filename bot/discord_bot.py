@@ -26,7 +26,7 @@ from corpus.errors import NewsdeskError
 from corpus.poll import SourceOutcome
 from index.builder import BuildProgress, BuildStats
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("newsdesk." + __name__)
 
 NONE = discord.AllowedMentions.none()
 COGS = ("bot.cogs.ask", "bot.cogs.moderation", "bot.cogs.config")

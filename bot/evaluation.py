@@ -23,7 +23,7 @@ from bot.answer import Answer
 from bot.desk import Desk
 from corpus.errors import NewsdeskError
 from corpus.models import Article
-from index.retriever import Hit
+from index.ranking import Candidate
 
 
 class EvalError(NewsdeskError):
@@ -206,18 +206,18 @@ def run(desk: Desk, questions: Iterable[Question], k: int = 10,
         on_each: Callable[[Outcome], None] | None = None) -> list[Outcome]:
     outcomes = []
     for q in questions:
-        answer, hits = desk.ask_with_hits(q.question, k=k)
-        outcome = _outcome(q, answer, hits)
+        answer, candidates = desk.ask_with_hits(q.question, k=k)
+        outcome = _outcome(q, answer, candidates)
         outcomes.append(outcome)
         if on_each:
             on_each(outcome)
     return outcomes
 
 
-def _outcome(q: Question, answer: Answer, hits: list[Hit]) -> Outcome:
-    ranked = list(dict.fromkeys(h.article.id for h in hits))
+def _outcome(q: Question, answer: Answer, candidates: list[Candidate]) -> Outcome:
+    ranked = list(dict.fromkeys(h.article.id for h in candidates))
     return Outcome(question=q, ranked=ranked,
-                   top_score=max((h.relevance for h in hits), default=0.0),
+                   top_score=max((h.relevance for h in candidates), default=0.0),
                    cited=[c.article_id for c in answer.citations],
                    excerpts=[c.excerpt for c in answer.citations], abstained=answer.abstained,
                    lead=answer.lead,

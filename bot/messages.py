@@ -53,3 +53,44 @@ def say(key: str, language: str = "en", **values: object) -> str:
     texts = CATALOGUE[key]
     text = texts.get(normalise_language(language)) or texts["en"]
     return text.format(**values) if values else text
+
+
+# -- what an "I don't know" searched (bot/answer.py nothing_found) -----------------------
+CATALOGUE["searched"] = {
+    "en": "nothing in {articles} articles from {outlets} sources answers that",
+    "fr": "rien dans {articles} articles de {outlets} sources ne répond à cela",
+    "de": "nichts in {articles} Artikeln aus {outlets} Quellen beantwortet das",
+    "es": "nada en {articles} artículos de {outlets} fuentes responde a eso",
+    "it": "nulla in {articles} articoli di {outlets} fonti risponde a questo",
+    "ja": "{outlets} 件の情報源の記事 {articles} 本に、その答えはありません",
+    "ko": "{outlets}개 출처의 기사 {articles}건 중 그 답이 되는 내용이 없습니다",
+    "zh": "{outlets} 个来源的 {articles} 篇文章中没有能回答这个问题的内容",
+}
+CATALOGUE["searched_since"] = {
+    "en": "nothing in {articles} articles from {outlets} sources since {since} answers that",
+    "fr": "rien dans {articles} articles de {outlets} sources depuis le {since} ne répond à "
+          "cela",
+    "de": "nichts in {articles} Artikeln aus {outlets} Quellen seit dem {since} beantwortet "
+          "das",
+    "es": "nada en {articles} artículos de {outlets} fuentes desde el {since} responde a eso",
+    "it": "nulla in {articles} articoli di {outlets} fonti dal {since} risponde a questo",
+    "ja": "{since} 以降の {outlets} 件の情報源の記事 {articles} 本に、その答えはありません",
+    "ko": "{since} 이후 {outlets}개 출처의 기사 {articles}건 중 그 답이 되는 내용이 없습니다",
+    "zh": "{since} 以来 {outlets} 个来源的 {articles} 篇文章中没有能回答这个问题的内容",
+}
+CATALOGUE["closest"] = {
+    "en": "closest articles:",
+    "fr": "articles les plus proches :",
+    "de": "am nächsten liegende Artikel:",
+    "es": "artículos más cercanos:",
+    "it": "articoli più vicini:",
+    "ja": "近い記事:",
+    "ko": "가장 가까운 기사:",
+    "zh": "最接近的文章：",
+}
+_THOUSANDS = {"fr": "\u202f", "de": ".", "es": ".", "it": "."}
+
+
+def grouped(value: int, language: str = "en") -> str:
+    """1234 as its readers write it: 1,234 · 1 234 · 1.234."""
+    return f"{value:,}".replace(",", _THOUSANDS.get(normalise_language(language), ","))

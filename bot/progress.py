@@ -28,7 +28,7 @@ from rich.progress import (
 from index.builder import BuildProgress, ProgressFn
 
 stderr = Console(stderr=True, soft_wrap=True)
-log = logging.getLogger("newsdesk")
+log = logging.getLogger("newsdesk." + __name__)
 LOG_EVERY = 10.0  # seconds between progress lines when stderr is not a terminal
 
 

@@ -43,7 +43,7 @@ from index.language_bias import LanguageNull, language_null
 if TYPE_CHECKING:
     from openai import OpenAI
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("newsdesk." + __name__)
 
 MAX_SENTENCES = 4
 MAX_REPLY_CHARS = 4000  # a reply longer than this is not the 1–4 sentences asked for

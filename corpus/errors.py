@@ -17,10 +17,11 @@ def short_reason(exc: BaseException) -> str:
 class LoadError(NewsdeskError):
     """One input could not become an article; the rest of the batch goes on."""
 
-    def __init__(self, origin: str, reason: str) -> None:
+    def __init__(self, origin: str, reason: str, field: str | None = None) -> None:
         super().__init__(f"{origin}: {reason}")
         self.origin = origin
         self.reason = reason
+        self.field = field  # the article field at fault (e.g. "published"), if one is
 
 
 class CatalogueError(NewsdeskError):

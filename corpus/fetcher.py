@@ -27,14 +27,18 @@ from pydantic import BaseModel
 
 from corpus import inflate
 from corpus.errors import NewsdeskError
-from corpus.netguard import HostPolicy, UnsafeURL, join_url, split_url
+from corpus.netguard import HostPolicy, join_url, refused_private, split_url
 
 USER_AGENT = "newsdesk/0.1 (+https://example.org/newsdesk; AI-news Q&A bot)"
 REDIRECTS = {301, 302, 303, 307, 308}
 
 
 class FetchError(NewsdeskError):
-    pass
+    """`status`: the HTTP status the server answered with, when it answered with an error."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 class FetchSettings(BaseModel):
@@ -224,7 +228,7 @@ class Fetcher:
                 return Fetched(url=url, status=304, etag=r.headers.get("etag"),
                                last_modified=r.headers.get("last-modified"))
             if r.status_code >= 400:
-                raise FetchError(f"{url} answered HTTP {r.status_code}")
+                raise FetchError(f"{url} answered HTTP {r.status_code}", status=r.status_code)
             declared = r.headers.get("content-length")
             if declared and declared.isdigit() and int(declared) > s.max_bytes:
                 raise FetchError(f"{url} is too large ({int(declared):,} bytes; the limit is "
@@ -255,9 +259,10 @@ class Fetcher:
         if not peer:
             return
         address = ipaddress.ip_address(peer[0])
+        host = (urlsplit(url).hostname or "").lower()
         if not address.is_global and not self.policy.allows_address(address) and \
-                (urlsplit(url).hostname or "").lower() not in self.policy.names:
-            raise UnsafeURL(f"{urlsplit(url).hostname} connected to a private address; refused")
+                host not in self.policy.names:
+            raise refused_private(host, str(address))
 
     def allowed_by_robots(self, url: str) -> bool:
         parts = split_url(url)
@@ -271,7 +276,7 @@ class Fetcher:
                     parser = urllib.robotparser.RobotFileParser()
                     parser.parse(fetched.body.decode("utf-8", "replace").splitlines())
             except FetchError as exc:
-                if "HTTP 5" in str(exc):  # a broken robots.txt: stay away for now
+                if exc.status is not None and exc.status >= 500:  # broken: stay away for now
                     parser = urllib.robotparser.RobotFileParser()
                     parser.disallow_all = True
             self._robots[origin] = parser

@@ -19,8 +19,19 @@ Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
+ALLOW_SETTING = "NEWSDESK_ALLOW_HOSTS"  # CorpusSettings.allow_hosts, as the environment names it
+
+
 class UnsafeURL(NewsdeskError):
     pass
+
+
+def refused_private(host: str, address: str) -> UnsafeURL:
+    """The refusal names the setting that lifts it, so whoever runs newsdesk on a private
+    network (or tests it on 127.0.0.1) knows what to set, and on which host."""
+    return UnsafeURL(f"{host} points to a private or local address ({address}); refused. "
+                     f"To fetch it anyway, add {host} to {ALLOW_SETTING} (host names, addresses "
+                     "or CIDR ranges, comma-separated)")
 
 
 def split_url(url: str) -> SplitResult:
@@ -84,6 +95,5 @@ class HostPolicy:
             if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
                 address = address.ipv4_mapped
             if not address.is_global and not self.allows_address(address):
-                raise UnsafeURL(f"{host} points to a private or local address ({address}); "
-                                "refused")
+                raise refused_private(host, str(address))
         return url

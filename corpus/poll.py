@@ -16,14 +16,14 @@ from corpus.canonical import canonical_url
 from corpus.catalogue import Catalogue, Change, StoredWeb, WebMeta
 from corpus.errors import CatalogueError, LoadError, NewsdeskError
 from corpus.fetcher import Fetched, Fetcher
+from corpus.fields import build_article
 from corpus.ids import id_from_url
 from corpus.models import Article
-from corpus.records import build_article
 from corpus.registry import Kind, Registry, Source
 from corpus.sources.feed import FeedItem, looks_like_feed, parse_feed
 from corpus.sources.page import page_article
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("newsdesk." + __name__)
 MIN_SUMMARY_CHARS = 80
 
 
@@ -107,13 +107,14 @@ def _fetch_item(item: FeedItem, feed_title: str, source: Source, fetcher: Fetche
     article_id = id_from_url(item.url)
     state = catalogue.web_state(article_id)
     if state is not None and state.entry_key == item.key:
+        catalogue.add_listing(source.id, article_id)
         outcome.unchanged += 1
         return
     web = WebMeta(entry_key=item.key)
     try:
         page = _get_page(fetcher, item.url, state)
         if page.not_modified and state is not None:
-            catalogue.update_web(article_id, web)
+            catalogue.update_web(article_id, web, source.id)
             outcome.unchanged += 1
             return
         web.etag, web.last_modified = page.etag, page.last_modified
@@ -132,6 +133,7 @@ def _fetch_page(source: Source, fetcher: Fetcher, catalogue: Catalogue, registry
     page = _get_page(fetcher, source.location, state)
     outcome.items = 1
     if page.not_modified and state is not None:
+        catalogue.add_listing(source.id, article_id)
         outcome.status = "not modified"
         outcome.unchanged = 1
         registry.record(source.id, status="not modified", item_count=1)

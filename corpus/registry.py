@@ -1,8 +1,8 @@
 """The sources newsdesk reads from, kept in the catalogue's SQLite file.
 
-A source is a folder now; feeds and article URLs slot in as further kinds.
-Removing a source removes its articles from the catalogue, and they leave
-the index at the next reindex.
+A source is a folder, a feed or an article URL. Removing a source removes the
+articles no other source lists from the catalogue, and they leave the index at
+the next reindex.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from corpus.catalogue import catalogue_error
+from corpus.catalogue import catalogue_error, migrate_catalogue, unlist
 from corpus.errors import NewsdeskError
 from corpus.migrations import Step, migrate
 
@@ -81,6 +81,7 @@ class Registry:
             raise catalogue_error(self.path, exc) from None
         try:
             if not self._created:
+                migrate_catalogue(db)
                 migrate(db, "registry", _STEPS)
                 self._created = True
             with db:
@@ -115,6 +116,15 @@ class Registry:
             raise SourceError(f"no source with id {sid!r}; `sources list` shows them")
         return Source(**dict(zip(_FIELDS, row, strict=True)))
 
+    def find(self, target: str) -> Source | None:
+        """The source whose id or location is `target`. They cannot clash: an id is a hash
+        of a location, and a location is unique."""
+        with self._connect() as db:
+            row = db.execute(f"SELECT {', '.join(_FIELDS)} FROM sources WHERE id = ? OR "
+                             "location = ? ORDER BY id = ? DESC", (target, target, target)
+                             ).fetchone()
+        return Source(**dict(zip(_FIELDS, row, strict=True))) if row else None
+
     def all(self) -> list[Source]:
         with self._connect() as db:
             rows = db.execute(
@@ -123,21 +133,12 @@ class Registry:
         return [Source(**dict(zip(_FIELDS, r, strict=True))) for r in rows]
 
     def remove(self, sid: str) -> tuple[Source, int]:
-        """Remove the source and its articles; returns how many articles left."""
+        """Remove the source, and the articles no other source lists; returns how many
+        articles left the catalogue."""
         source = self.get(sid)
         with self._connect() as db:
-            cur = db.execute("DELETE FROM articles WHERE source_id = ?", (sid,))
-            removed = cur.rowcount
+            removed = unlist(db, sid)
             db.execute("DELETE FROM sources WHERE id = ?", (sid,))
-            # copies of a story whose kept article just left: the oldest copy takes over
-            orphans = db.execute(
-                "SELECT id, duplicate_of FROM articles WHERE duplicate_of IS NOT NULL AND "
-                "duplicate_of NOT IN (SELECT id FROM articles) ORDER BY added_at").fetchall()
-            heirs: dict[str, str] = {}
-            for aid, lost in orphans:
-                heir = heirs.setdefault(lost, aid)
-                db.execute("UPDATE articles SET duplicate_of = ? WHERE id = ?",
-                           (None if heir == aid else heir, aid))
         return source, removed
 
     def record(self, sid: str, *, status: str, item_count: int | None = None,

@@ -61,6 +61,8 @@ def rebuild(path: Path, restore: Iterable[Article]) -> Rebuilt:
     registry.all()
     articles = _salvage(kept, path, "articles")
     sources = _salvage(kept, path, "sources")
+    _salvage(kept, path, "listings")
+    catalogue.restore_listings()
     have = set(catalogue.hashes())
     restored = 0
     for article in restore:

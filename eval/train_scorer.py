@@ -114,7 +114,7 @@ def bundled_examples(questions_path: Path) -> list[Example]:
     from bot.evaluation import _norm
     from bot.settings import BotSettings
     from corpus.language import question_language
-    from index.retriever import Retriever
+    from index.ranking import article_sentences
 
     settings = BotSettings()
     with tempfile.TemporaryDirectory(prefix="newsdesk-train-") as home:
@@ -135,7 +135,7 @@ def bundled_examples(questions_path: Path) -> list[Example]:
                 article = version.articles.get(article_id)
                 if article is None or not any(k in _norm(article.text) for k in keys):
                     continue
-                scored = Retriever._article_sentences(version, article_id, query)
+                scored = article_sentences(version, article_id, query)
                 sentences = [Sentence(text=article.text[x.start:x.end], score=x.score,
                                       passage_score=x.passage_score, position=i,
                                       centrality=x.centrality,

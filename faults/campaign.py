@@ -46,11 +46,11 @@ from feed_server import FeedServer  # noqa: E402
 from corpus.catalogue import Catalogue  # noqa: E402
 from corpus.models import Article  # noqa: E402
 from corpus.repair import quick_check  # noqa: E402
-from corpus.settings import default_home  # noqa: E402
+from index.settings import default_model_cache  # noqa: E402
 from index.store import IndexStore  # noqa: E402
 
 SAMPLE = REPO / "corpus" / "sample"
-MODEL_CACHE = Path(os.environ.get("NEWSDESK_MODEL_CACHE") or default_home() / "models")
+MODEL_CACHE = Path(os.environ.get("NEWSDESK_MODEL_CACHE") or default_model_cache())
 TRACEBACK = "Traceback (most recent call last)"
 QUESTIONS = ["what did Korea do about DeepSeek", "who founded DeepSeek?",
              "Wie viel Geld hat Aleph Alpha eingesammelt?",

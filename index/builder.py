@@ -27,7 +27,7 @@ from index.passage_text import RECIPE, passage_input
 from index.store import IndexCorrupt, IndexMissing, IndexStore, IndexVersion
 from index.vector_cache import VectorCache, encode
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("newsdesk." + __name__)
 
 
 class BuildBusy(NewsdeskError):

@@ -35,7 +35,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("newsdesk." + __name__)
 Progress = Callable[[int], None]
 
 # encoder → the precision its vectors have: torch and ONNX Runtime in float32 give the same

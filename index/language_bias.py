@@ -21,7 +21,7 @@ import numpy as np
 
 from index.embedder import Embedder
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("newsdesk." + __name__)
 
 BACKGROUND_DIR = Path(__file__).parent / "background"
 

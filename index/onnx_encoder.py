@@ -24,7 +24,7 @@ import numpy as np
 
 from corpus.errors import NewsdeskError
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("newsdesk." + __name__)
 
 PRECISIONS = ("fp32", "int8")
 _FILES = {"fp32": "model.onnx", "int8": "model-int8.onnx"}

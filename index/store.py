@@ -34,7 +34,7 @@ from index.language_bias import LanguageOffsets
 from index.lexical import Lexical
 from index.passage_text import passage_input
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("newsdesk." + __name__)
 
 _VERSION = re.compile(r"^v-(\d{6})$")
 FILES = ("vectors.npy", "sentences.npy", "passages.jsonl", "articles.jsonl", "languages.npz")
@@ -90,7 +90,10 @@ def build_faiss(vectors: np.ndarray) -> faiss.Index:
 
 
 class IndexVersion:
-    """One loaded, immutable version: what a retriever searches."""
+    """One loaded, immutable version: its records, its vectors and one FAISS index per language.
+
+    It finds nearest passages and nothing more; how they score against each other is
+    index/ranking.py's business."""
 
     def __init__(self, manifest: Manifest, articles: dict[str, Article],
                  passages: list[Passage], vectors: np.ndarray, sentence_vectors: np.ndarray,
@@ -129,6 +132,22 @@ class IndexVersion:
             rows.setdefault(p.article_id, []).append(row)
         return rows
 
+    @cached_property
+    def article_ids(self) -> list[str]:
+        return list(self.articles)
+
+    @cached_property
+    def article_position(self) -> dict[str, int]:
+        return {aid: i for i, aid in enumerate(self.article_ids)}
+
+    @cached_property
+    def row_article(self) -> np.ndarray:
+        """For each passage row, the position of its article in `article_ids`: what turns a
+        choice of articles into a mask of rows in one step."""
+        position = self.article_position
+        return np.fromiter((position[p.article_id] for p in self.passages), np.int64,
+                           len(self.passages))
+
     def rows_of(self, article_id: str) -> list[int]:
         """Every passage row of one article, in reading order."""
         return self._article_rows.get(article_id, [])
@@ -136,45 +155,26 @@ class IndexVersion:
     def sentences_of(self, row: int) -> np.ndarray:
         return self.sentence_vectors[self.sentence_start[row]:self.sentence_start[row + 1]]
 
-    def search(self, query: np.ndarray, question: str, per_language: int,
-               lexical_weight: float, sentence_weight: float = 0.0,
-               offset_scale: float = 1.0) -> list[tuple[int, float, float, float]]:
-        """(row, rank score, relevance, raw score) of the best passages, best first.
+    def search_group(self, language: str, query: np.ndarray, k: int,
+                     allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(rows, inner products) of the `k` nearest passages of one language, nearest first.
 
-        Relevance is the passage's dense score blended with its best sentence's
-        (`sentence_weight`), corrected for the language's bias; it is what the
-        abstention threshold applies to. The rank score adds the BM25
-        evidence, scaled to [0, lexical_weight] for this question. The raw
-        score is the blend before any correction.
-        """
+        `allowed`: a mask over every row of the version; only those rows may be returned, and
+        FAISS searches among them, so a narrow filter still gets its full `k`."""
+        rows, index = self.groups[language]
+        params = None
+        if allowed is not None:
+            local = np.flatnonzero(allowed[rows])
+            if len(local) < len(rows):
+                params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(local))
+            k = min(k, len(local))
+        k = min(k, len(rows))
+        if k <= 0:
+            return np.zeros(0, np.int64), np.zeros(0, np.float32)
         q = np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32)
-        shift = {lang: offset_scale * d for lang, d in self.offsets.for_query(query).items()}
-        dense: dict[int, float] = {}
-        raw: dict[int, float] = {}
-        for lang, (rows, index) in self.groups.items():
-            scores, local = index.search(q, min(per_language, len(rows)))
-            delta = shift.get(lang, 0.0)
-            for i, s in zip(local[0], scores[0], strict=True):
-                if i < 0:
-                    continue
-                row = int(rows[i])
-                if sentence_weight:
-                    best = float((self.sentences_of(row) @ query).max(initial=float(s)))
-                    s = (s + sentence_weight * best) / (1 + sentence_weight)
-                raw[row] = float(s)
-                dense[row] = float(s) - delta
-        lexical = self.lexical.scores(question) if lexical_weight else None
-        if lexical is not None and lexical.max() > 0:
-            lexical = lexical / lexical.max()
-            for row in np.argsort(-lexical)[:per_language]:
-                row = int(row)
-                if lexical[row] > 0 and row not in dense:
-                    raw[row] = float(self.vectors[row] @ query)
-                    dense[row] = raw[row] - shift.get(self.row_language[row], 0.0)
-        out = [(row, score + (lexical_weight * float(lexical[row]) if lexical is not None
-                              else 0.0), score, raw[row]) for row, score in dense.items()]
-        out.sort(key=lambda x: -x[1])
-        return out
+        scores, local_rows = index.search(q, k, params=params)
+        found = local_rows[0] >= 0
+        return rows[local_rows[0][found]], scores[0][found]
 
 
 class IndexStore:

@@ -29,7 +29,7 @@ import numpy as np
 
 from corpus.errors import NewsdeskError
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("newsdesk." + __name__)
 
 _LOOKUP_CHUNK = 500  # keys per SELECT … IN (…), well under SQLite's variable limit
 # test-only: seconds to sleep after each committed batch, so a test can SIGKILL a real

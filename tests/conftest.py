@@ -19,10 +19,10 @@ from discord_fixtures import ARTICLES, write_articles
 from bot.desk import SAMPLE_DIR, Desk
 from bot.discord_bot import NewsdeskBot
 from bot.settings import BotSettings
-from corpus.settings import default_home
 from index.embedder import Embedder
+from index.settings import default_model_cache
 
-MODEL_CACHE = Path(os.environ.get("NEWSDESK_MODEL_CACHE") or default_home() / "models")
+MODEL_CACHE = Path(os.environ.get("NEWSDESK_MODEL_CACHE") or default_model_cache())
 
 
 def make_settings(home: Path, **overrides: object) -> BotSettings:

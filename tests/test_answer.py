@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import io
 import json
+import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-from bot.answer import ABSTAIN_TEXT, QuestionError, compose
+from bot import cli
+from bot.answer import ABSTAIN_TEXT, QuestionError, compose, nothing_found
 from bot.desk import Desk
+from bot.messages import LANGUAGES, grouped, say
+from index.filters import FilterError, Filters, Searched, parse_since
 
 QUESTIONS = Path(__file__).parent.parent / "eval" / "sample_questions.jsonl"
 
@@ -33,7 +39,7 @@ def test_every_excerpt_and_answer_sentence_is_a_verbatim_slice(sample_desk: Desk
         answer = sample_desk.ask(row["question"])
         ns = [c.n for c in answer.citations]
         assert ns == list(range(1, len(ns) + 1))
-        scores = [c.score for c in answer.citations[1:]]
+        scores = [c.rank for c in answer.citations[1:]]
         assert scores == sorted(scores, reverse=True)  # further sources in rank order
         assert all(c.relevance >= sample_desk.settings.min_relevance for c in answer.citations)
         for c in answer.citations:
@@ -121,7 +127,10 @@ def test_the_json_answer_says_how_it_was_made(sample_desk: Desk) -> None:
     assert answer["statements"][0]["citations"] == [1]
     citation = answer["citations"][0]
     assert citation["summary_only"] is False
+    # what the bar compares and what the order follows, each under its own name
     assert citation["relevance"] >= sample_desk.settings.min_relevance
+    assert citation["rank"] > citation["relevance"] and "score" not in citation
+    assert answer["searched"] is None and answer["closest"] == []
 
 
 @pytest.mark.parametrize("question, language, words", [
@@ -149,3 +158,139 @@ def test_i_dont_know_is_said_in_the_askers_language(sample_desk: Desk, question:
 def test_every_language_the_bot_speaks_has_its_i_dont_know(language: str, words: str) -> None:
     answer = compose("?", [], min_relevance=0.0, language=language)
     assert answer.abstained and answer.text.startswith(words)
+
+
+BANS = "Which governments banned DeepSeek?"
+
+
+@pytest.mark.parametrize("filters, expected", [
+    (Filters(outlet="the policy wire"), "en-texas-deepseek-ban"),  # any case
+    (Filters(language="de"), "de-berlin-deepseek-appstores"),
+    (Filters(since=date(2025, 4, 1)), "en-korea-deepseek-returns"),
+])
+def test_a_filter_narrows_the_search_itself_so_its_best_article_is_found(
+        sample_desk: Desk, filters: Filters, expected: str) -> None:
+    """One passage per language: unfiltered, Australia's ban takes English's only place;
+    filtered, FAISS searches only the admitted rows and the filter's best article comes."""
+    retriever = sample_desk.retriever()
+    unfiltered = [c.article.id for c in retriever.search(BANS, k=8, per_language=1)]
+    assert unfiltered[0] == "en-australia-deepseek-ban"
+    if filters.language is None:
+        assert expected not in unfiltered
+    found = retriever.search(BANS, k=8, per_language=1, filters=filters)
+    assert found[0].article.id == expected
+    assert all(filters.admits(c.article) for c in found)
+    answer = sample_desk.ask(BANS, filters=filters)
+    assert [c.article_id for c in answer.citations] == [expected]
+
+
+def test_no_filter_changes_nothing(sample_desk: Desk) -> None:
+    for question in ("what did Korea do about DeepSeek", BANS, "Did Canada ban TikTok?"):
+        assert sample_desk.ask(question, filters=Filters()) == sample_desk.ask(question)
+
+
+def test_since_reads_spans_months_and_days() -> None:
+    today = date(2025, 3, 31)
+    assert parse_since("7d", today) == date(2025, 3, 24)
+    assert parse_since(" 2W ", today) == date(2025, 3, 17)
+    assert parse_since("1m", today) == date(2025, 2, 28)  # no 31 February
+    assert parse_since("13m", date(2024, 3, 31)) == date(2023, 2, 28)
+    assert parse_since("1y", date(2024, 2, 29)) == date(2023, 2, 28)
+    assert parse_since("2025-01", today) == date(2025, 1, 1)
+    assert parse_since("2025-01-15", today) == date(2025, 1, 15)
+    assert Filters.read(since="30d", outlet="  ", language="FR-ca", today=today) == \
+        Filters(since=date(2025, 3, 1), language="fr")
+
+
+@pytest.mark.parametrize("since", ["7x", "2025-13", "yesterday", "2025-02-30", "99999y", ""])
+def test_a_since_that_cannot_be_read_says_what_can(since: str) -> None:
+    with pytest.raises(FilterError, match=r"like 7d.*2025-01.*2025-01-15") as info:
+        parse_since(since)
+    assert "\n" not in str(info.value)
+
+
+def test_unknown_outlets_and_languages_are_one_line_naming_the_known(sample_desk: Desk) -> None:
+    with pytest.raises(FilterError, match="not a language code"):
+        Filters.read(language="french")
+    with pytest.raises(FilterError, match=r"no outlet called 'Daily Nope' in the index "
+                                          r"\(outlets: Berliner Netzkurier, .* and 6 more\)"):
+        sample_desk.ask(BANS, filters=Filters(outlet="Daily Nope"))
+    with pytest.raises(FilterError, match="did you mean 'The Policy Wire'"):
+        sample_desk.ask(BANS, filters=Filters(outlet="policy wire"))
+    with pytest.raises(FilterError, match=r"no articles in the language 'pt'; languages: de, en"):
+        sample_desk.ask(BANS, filters=Filters(language="pt"))
+
+
+def test_i_dont_know_says_what_was_searched_and_points_to_the_closest(
+        sample_desk: Desk) -> None:
+    articles = list(sample_desk.catalogue.articles())
+    outlets = {a.source for a in articles}
+    answer = sample_desk.ask("Did Canada ban TikTok?")  # bans, yes; Canada and TikTok, no
+    assert answer.abstained and answer.citations == []
+    assert answer.searched == Searched(articles=len(articles), outlets=len(outlets))
+    assert nothing_found(answer.searched) == \
+        f"nothing in {len(articles)} articles from {len(outlets)} sources answers that"
+    closest = [ref.id for ref in answer.closest]
+    assert "en-australia-deepseek-ban" in closest and len(closest) <= 3
+    australia = next(ref for ref in answer.closest if ref.id == "en-australia-deepseek-ban")
+    assert (australia.outlet, australia.published, australia.language) == \
+        ("The Signal Ledger", date(2025, 2, 5), "en") and australia.url.startswith("https://")
+    # nothing close to an egg: no closest articles at all
+    assert sample_desk.ask("How long should I boil an egg for a soft yolk?").closest == []
+    later = sample_desk.ask(BANS, filters=Filters(since=date(2027, 1, 1)))
+    assert later.abstained and later.searched == Searched(articles=0, outlets=0,
+                                                          since=date(2027, 1, 1))
+    assert nothing_found(later.searched, "fr") == \
+        "rien dans 0 articles de 0 sources depuis le 2027-01-01 ne répond à cela"
+
+
+def test_what_was_searched_is_said_in_every_language_the_bot_speaks() -> None:
+    searched = Searched(articles=1234, outlets=5, since=date(2024, 2, 1))
+    lines = {lang: nothing_found(searched, lang) for lang in LANGUAGES}
+    assert lines["en"] == "nothing in 1,234 articles from 5 sources since 2024-02-01 answers that"
+    assert "1\u202f234" in lines["fr"] and "1.234" in lines["de"] and "1,234" in lines["ja"]
+    assert len(set(lines.values())) == len(LANGUAGES)  # each its own
+    assert all("2024-02-01" in line and "{" not in line for line in lines.values())
+    assert len({say("closest", lang) for lang in LANGUAGES}) == len(LANGUAGES)
+    assert grouped(999, "fr") == "999" and grouped(1_000_000, "it") == "1.000.000"
+
+
+def _run(args: list[str], desk: Desk, monkeypatch: pytest.MonkeyPatch,
+         capsys: pytest.CaptureFixture[str], stdin: str = "") -> tuple[int, str, str]:
+    monkeypatch.setattr(cli, "_desk", lambda: desk)
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin.encode("utf-8"))))
+    status = cli.main(args)
+    out = capsys.readouterr()
+    return status, out.out, out.err
+
+
+def test_ask_takes_filters_on_the_command_line_and_in_json_lines(
+        sample_desk: Desk, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = _run(["ask", "--outlet", "The Policy Wire", BANS], sample_desk,
+                          monkeypatch, capsys)
+    assert status == 0 and "[1] Texas bans DeepSeek" in out
+    status, out, _ = _run(["ask", "--since", "2027-01", BANS], sample_desk, monkeypatch, capsys)
+    assert status == 0 and "nothing in 0 articles from 0 sources since 2027-01-01" in out
+    status, out, _ = _run(["ask", "Did Canada ban TikTok?"], sample_desk, monkeypatch, capsys)
+    assert "\nclosest articles:\n  Australia bans DeepSeek" in out and "[1]" not in out
+    status, _, err = _run(["ask", "--since", "soon", BANS], sample_desk, monkeypatch, capsys)
+    assert status == 1 and "error: cannot read the date 'soon'" in err
+
+    lines = [BANS,  # plain text still works, with the command line's --language
+             json.dumps({"question": BANS, "outlet": "The Policy Wire", "language": None}),
+             json.dumps({"question": BANS, "since": "2025-04"}),
+             json.dumps({"question": BANS, "since": "next week"}),
+             json.dumps({"question": BANS, "sources": "x"}),
+             "{what a brace}"]
+    status, out, _ = _run(["ask", "--json", "--language", "de", "-"], sample_desk, monkeypatch,
+                          capsys, "\n".join(lines) + "\n")
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert status == 1 and len(rows) == len(lines)
+    assert rows[0]["citations"][0]["article_id"] == "de-berlin-deepseek-appstores"
+    assert rows[1]["citations"][0]["article_id"] == "en-texas-deepseek-ban"  # language: null
+    assert rows[2]["citations"][0]["language"] == "de"  # the command line's language stays
+    assert rows[2]["citations"][0]["published"] >= "2025-04-01"
+    assert "cannot read the date 'next week'" in rows[3]["error"]
+    assert "unknown keys in the JSON line: sources" in rows[4]["error"]
+    assert rows[5]["question"] == "{what a brace}" and rows[5]["abstained"]

@@ -11,6 +11,7 @@ import pytest
 from corpus.catalogue import Catalogue
 from corpus.errors import CatalogueError
 from corpus.models import Article
+from corpus.registry import Registry
 
 
 def art(text: str = "Nvidia said the H20 needs an export licence.", **kw: object) -> Article:
@@ -87,3 +88,53 @@ def test_two_writers_at_once_both_succeed(tmp_path: Path) -> None:
     stored = race(path, lambda: Catalogue(path).upsert(art()))
     assert sorted(map(str, stored)) == ["added", "unchanged"], stored
     assert Catalogue(path).count() == 1
+
+
+OLD_SOURCES = """
+CREATE TABLE sources (id TEXT PRIMARY KEY, kind TEXT NOT NULL, location TEXT NOT NULL UNIQUE,
+    added_by TEXT NOT NULL, added_at REAL NOT NULL, last_fetch REAL,
+    status TEXT NOT NULL DEFAULT 'new', item_count INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT, etag TEXT, last_modified TEXT);
+INSERT INTO sources (id, kind, location, added_by, added_at) VALUES
+    ('f-feed', 'feed', 'https://example.org/feed.xml', 'cli', 1.0),
+    ('u-page', 'url', 'https://example.org/shared', 'cli', 2.0);
+"""
+
+
+def old_article(aid: str, source_id: str | None) -> tuple:
+    a = Article(id=aid, title=aid, source="Wire", language="en", origin="x",
+                text=f"Story {aid}: Nvidia said the H20 needs an export licence.")
+    return (a.id, a.title, a.source, a.url, None, a.language, a.text, a.origin,
+            a.content_hash, source_id, 1.0, 1.0)
+
+
+def test_an_old_catalogue_lists_each_article_under_its_source_and_removal_keeps_shared_ones(
+        tmp_path: Path) -> None:
+    """Issue 11: articles had one `source_id`; the listings start from it, and an article a
+    second source lists too survives the removal of the first."""
+    path = tmp_path / "c.sqlite3"
+    with sqlite3.connect(path) as db:
+        db.executescript(FIRST_RELEASE + OLD_SOURCES)
+        db.executemany("INSERT INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", [
+            old_article("only-feed", "f-feed"), old_article("shared", "f-feed"),
+            old_article("ingested", None)])
+    catalogue, registry = Catalogue(path), Registry(path)
+    assert catalogue.sources_of("shared") == {"f-feed"}
+    assert catalogue.sources_of("ingested") == set()
+    assert catalogue.ids_of_source("f-feed") == {"only-feed", "shared"}
+
+    shared = catalogue.get("shared")
+    assert shared is not None
+    assert catalogue.upsert(shared, source_id="u-page") == "unchanged"  # the URL source meets it
+    assert catalogue.sources_of("shared") == {"f-feed", "u-page"}
+
+    source, removed = registry.remove("f-feed")
+    assert (source.id, removed) == ("f-feed", 1)
+    assert {a.id for a in catalogue.articles()} == {"shared", "ingested"}
+    assert catalogue.sources_of("shared") == {"u-page"}
+    with sqlite3.connect(path) as db:  # what an older release reads names a live source
+        assert db.execute("SELECT source_id FROM articles WHERE id = 'shared'").fetchone() == \
+            ("u-page",)
+
+    assert registry.remove("u-page")[1] == 1
+    assert {a.id for a in catalogue.articles()} == {"ingested"}  # never listed: kept

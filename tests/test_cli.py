@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from discord_fixtures import write_articles
+
 from bot.desk import Desk
+from corpus.registry import SourceError
 
 NEWSDESK = str(Path(sys.executable).parent / "newsdesk")
 
@@ -119,3 +124,84 @@ def test_logs_that_are_not_a_terminal_keep_one_message_per_line(tmp_path: Path) 
     model = run("model", home=home)
     [line] = model.stderr.splitlines()
     assert line.startswith("INFO") and line.endswith(", 1 torch thread"), line
+
+
+def test_fetch_indexes_whatever_waits_and_ask_and_stats_say_so(news_desk: Desk,
+                                                               tmp_path: Path) -> None:
+    """Issue 11: articles in the catalogue but not in the index are counted, named by
+    `ask` (one line) and `stats`, and indexed by the next `fetch` even when it fetched
+    nothing new."""
+    home = news_desk.settings.home
+    assert news_desk.pending() == 0
+    extra = tmp_path / "extra"
+    write_articles(extra, {"sg-gauss": (
+        "en", "Samsung unveils Gauss", "2023-11-08",
+        "Samsung Electronics unveiled its generative AI model Samsung Gauss at its AI Forum "
+        "in Seoul, saying it would run on the Galaxy S24 phones.")})
+    assert run("ingest", str(extra), home=home).returncode == 0  # the catalogue only
+    assert news_desk.pending() == 1 and news_desk.stats().pending == 1
+    assert "1 article waits to be indexed" in run("stats", home=home).stdout
+
+    asked = run("ask", "--json", "what did Taiwan do about DeepSeek?", home=home)
+    assert asked.returncode == 0, asked.stderr
+    [line] = [x for x in asked.stderr.splitlines() if "wait" in x]
+    assert "1 article waits to be indexed" in line and "newsdesk index" in line
+
+    fetched = run("fetch", home=home)  # the folder source is unchanged: nothing fetched
+    assert fetched.returncode == 0, fetched.stderr
+    assert re.search(r"^index v-000002: embedded \d+ passages of 1 articles", fetched.stdout,
+                     re.M), fetched.stdout
+    assert news_desk.pending() == 0
+    gauss = run("ask", "--json", "What AI model did Samsung unveil in Seoul?", home=home)
+    assert json.loads(gauss.stdout)["citations"][0]["article_id"] == "sg-gauss"
+    assert "wait" not in gauss.stderr
+
+    # a changed and a vanished file wait too: the index still holds their old state
+    folder = news_desk.settings.sources_root / "news"
+    taiwan = folder / "tw-deepseek.md"
+    taiwan.write_text(taiwan.read_text("utf-8") + "\nThe ban took effect at once.\n", "utf-8")
+    (folder / "everyone.md").unlink()
+    news_desk.refresh_folders()
+    assert news_desk.pending() == 2
+    news_desk.reindex()
+    assert news_desk.pending() == 0
+
+
+def test_a_source_is_found_by_its_id_or_its_location(news_desk: Desk) -> None:
+    """Issue 11: `sources remove` (and `/sources remove`) take either; a miss says where
+    to look."""
+    [source] = news_desk.sources()
+    root = news_desk.settings.sources_root
+    assert news_desk.source(source.id) == source
+    assert news_desk.source(f" {source.location} ") == source
+    assert news_desk.source(str(root / "news" / ".." / "news")) == source  # any path to it
+    assert news_desk.source("news", within=root) == source  # as Discord names folders
+    for miss in ("news", "f-0123456789", "", "https://example.org/feed.xml"):
+        with pytest.raises(SourceError, match=r"no source has the id or location .*"
+                                              r"`sources list` shows them"):
+            news_desk.source(miss)
+    assert news_desk.source_choices("NEW") == [source]
+    assert news_desk.source_choices(source.id[:4]) == [source]
+    assert news_desk.source_choices("feed") == []
+
+    removed, count = news_desk.remove_source("news", within=root)
+    assert (removed, count) == (source, 4)
+    assert news_desk.sources() == [] and news_desk.catalogue.count() == 0
+
+
+def test_corpus_index_and_bot_log_under_one_newsdesk_logger() -> None:
+    """Issue 12: one logger tree, so the `newsdesk` logger's level (what `-v` sets) is the
+    one setting for every layer."""
+    import importlib
+    import logging
+    import pkgutil
+
+    for package in ("corpus", "index", "bot"):
+        root = importlib.import_module(package)
+        for module in pkgutil.walk_packages(root.__path__, package + "."):
+            importlib.import_module(module.name)
+    names = [n for n in logging.Logger.manager.loggerDict if n.split(".")[0] in
+             ("corpus", "index", "bot")]
+    assert names == []
+    ours = [n for n in logging.Logger.manager.loggerDict if n.startswith("newsdesk.")]
+    assert {n.split(".")[1] for n in ours} == {"corpus", "index", "bot"}

@@ -8,6 +8,7 @@ catalogue, embeds with the real model and answers from a real FAISS index.
 from __future__ import annotations
 
 import gzip
+import json
 import logging
 import os
 import random
@@ -46,7 +47,7 @@ from corpus.chunker import chunk
 from corpus.errors import NewsdeskError
 from corpus.fetcher import Fetcher, FetchError, FetchSettings
 from corpus.ids import id_from_url
-from corpus.netguard import HostPolicy, UnsafeURL
+from corpus.netguard import ALLOW_SETTING, HostPolicy, UnsafeURL
 from corpus.poll import SourceOutcome
 from corpus.registry import SourceError
 from index.embedder import Embedder
@@ -365,6 +366,36 @@ def test_syndicated_copy_on_another_host_is_a_duplicate_and_never_cited(
         assert_verbatim(desk, answer.citations)
 
 
+# -- 4b. an article two sources list stays until neither does -------------------------------
+
+def test_removing_a_source_keeps_every_article_another_source_lists(
+        tmp_path: Path, embedder: Embedder, server: FeedServer) -> None:
+    """Issue 11: a feed, an article URL and a second feed share Meridian's story; it stays
+    while any of them lists it, whichever way each one met it (stored, 304, same item)."""
+    desk = web_desk(tmp_path, embedder)
+    feed, _ = desk.add_source(publish(server, [MERIDIAN, VOLTAIC]), "test")
+    page, outcome = desk.add_source(server.url(MERIDIAN.path), "test")
+    assert outcome.status == "not modified"  # the feed stored the page: one conditional GET
+    other, outcome = desk.add_source(publish(server, [MERIDIAN, BRUME], "/other.xml"), "test")
+    assert (outcome.added, outcome.unchanged) == (1, 1)  # the same item as the first feed's
+    meridian = article_id(server, MERIDIAN)
+    assert desk.catalogue.sources_of(meridian) == {feed.id, page.id, other.id}
+
+    _, removed = desk.remove_source(feed.id)
+    assert removed == 1  # Voltaic's story: no other source lists it
+    kept = {a.id for a in desk.catalogue.articles()}
+    assert kept == {meridian, article_id(server, BRUME)}
+    desk.reindex()
+    answer = desk.ask("How many engineers will Meridian Labs employ at its Lisbon centre?")
+    assert answer.citations[0].article_id == meridian
+    assert_verbatim(desk, answer.citations)
+
+    assert desk.remove_source(other.id)[1] == 1  # Brume's; the URL source still lists Meridian
+    assert [a.id for a in desk.catalogue.articles()] == [meridian]
+    assert desk.remove_source(page.id)[1] == 1
+    assert desk.catalogue.count() == 0
+
+
 # -- 5. unreachable or forbidden pages: the feed's summary stands in ---------------------------
 
 def test_missing_or_robots_disallowed_page_falls_back_to_the_feed_summary(
@@ -507,9 +538,11 @@ def test_hostile_server_fails_its_source_only(
 def test_private_addresses_are_refused_unless_allowed(
         desk: Desk, server: FeedServer) -> None:
     feed_url = publish(server, [MERIDIAN])
-    with pytest.raises(UnsafeURL, match="private or local address"):
+    with pytest.raises(UnsafeURL, match="private or local address") as refused:
         desk.add_source(feed_url, "test")  # the `desk` fixture allows no host
     assert server.requests == [] and desk.registry.all() == []
+    # the refusal names the setting that lifts it (the CLI test sets it and succeeds)
+    assert f"add 127.0.0.1 to {ALLOW_SETTING}" in str(refused.value)
 
     with pytest.raises(SourceError, match="only http and https"):
         desk.add_source("file:///etc/passwd", "test")
@@ -571,16 +604,22 @@ NEWSDESK = str(Path(sys.executable).parent / "newsdesk")
 
 def test_cli_sources_add_list_fetch_remove(tmp_path: Path, server: FeedServer) -> None:
     home = tmp_path / "cli-home"
-    env = {**os.environ, "NEWSDESK_HOME": str(home), "NEWSDESK_ALLOW_HOSTS": "127.0.0.1",
-           "NEWSDESK_HOST_DELAY": "0"}
+    env = {**os.environ, "NEWSDESK_HOME": str(home), "NEWSDESK_HOST_DELAY": "0"}
 
-    def newsdesk(*args: str) -> subprocess.CompletedProcess[str]:
+    def newsdesk(*args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
         done = subprocess.run([NEWSDESK, *args], capture_output=True, text=True, env=env,
-                              timeout=120)
-        assert done.returncode == 0, (args, done.stdout, done.stderr)
+                              timeout=300)
+        assert (done.returncode == 0) == ok, (args, done.stdout, done.stderr)
         return done
 
     feed_url = publish(server, [MERIDIAN, BRUME, NORDLICHT])
+    # issue 11: the refusal of a loopback address names the setting that allows it
+    refused = newsdesk("sources", "add", feed_url, ok=False)
+    [line] = refused.stderr.splitlines()
+    assert line.startswith("error: 127.0.0.1 points to a private or local address"), line
+    assert "add 127.0.0.1 to NEWSDESK_ALLOW_HOSTS" in line and server.requests == []
+
+    env["NEWSDESK_ALLOW_HOSTS"] = "127.0.0.1"  # … and setting it is all it takes
     added = newsdesk("sources", "add", feed_url)
     found = re.search(r"added feed source (f-\w+): ok: 3 items, added 3,", added.stdout)
     assert found, added.stdout
@@ -600,11 +639,27 @@ def test_cli_sources_add_list_fetch_remove(tmp_path: Path, server: FeedServer) -
     catalogue = Catalogue(home / "catalogue.sqlite3")
     assert catalogue.count() == 4
     assert "4 items" in newsdesk("sources", "list").stdout
+    assert "4 articles wait to be indexed" in newsdesk("stats").stdout
 
-    removed = newsdesk("sources", "remove", sid).stdout
+    # issue 11: nothing is due, but the catalogue is ahead of the index: fetch indexes it
+    caught_up = newsdesk("fetch").stdout
+    assert "nothing is due" in caught_up
+    assert re.search(r"^index v-000001: embedded \d+ passages of 4 articles", caught_up, re.M), \
+        caught_up
+    assert json.loads(newsdesk("stats", "--json").stdout)["pending"] == 0
+    assert "wait" not in newsdesk("stats").stdout
+
+    # issue 11: `sources remove` takes the id or the location
+    unknown = newsdesk("sources", "remove", "f-nonesuch", ok=False)
+    assert unknown.stderr == "error: no source has the id or location 'f-nonesuch'; " \
+        "`sources list` shows them\n"
+    removed = newsdesk("sources", "remove", feed_url).stdout
     assert f"removed {sid} ({feed_url}) and its 4 articles" in removed
     assert catalogue.count() == 0
     assert "no sources yet" in newsdesk("sources", "list").stdout
+    assert json.loads(newsdesk("stats", "--json").stdout)["pending"] == 4  # still indexed
+    assert "index v-000002" in newsdesk("fetch").stdout  # and now they leave it
+    assert json.loads(newsdesk("stats", "--json").stdout)["indexed_articles"] == 0
 
 
 # -- 9. what a fault campaign broke (issue 10) ------------------------------------------------
@@ -703,3 +758,22 @@ def test_the_deadline_bounds_headers_as_well_as_the_body(server: FeedServer) -> 
         fetcher.get(server.url("/slow-headers"))
     assert time.monotonic() - started < 4.0
     fetcher.close()
+
+
+def test_a_robots_txt_that_fails_keeps_us_away_and_a_missing_one_does_not(
+        server: FeedServer) -> None:
+    """Issue 12: the fetcher branches on the status an error carries, not on its wording."""
+    settings = FetchSettings(allow_hosts=["127.0.0.1", "localhost"], host_delay=0.0)
+    page = "/ai/story.html"
+    server.serve("/gone", Resource(b"gone", "text/plain", status=410, etag=False))
+    with Fetcher(settings) as fetcher:
+        with pytest.raises(FetchError, match="answered HTTP 410") as gone:
+            fetcher.get(server.url("/gone"))
+        assert gone.value.status == 410
+        server.serve("/robots.txt", Resource(b"busy", "text/plain", status=503, etag=False))
+        assert not fetcher.allowed_by_robots(server.url(page))  # broken: stay away for now
+        assert fetcher.allowed_by_robots(server.url(page, host="localhost")) is False
+    with Fetcher(settings) as fetcher:
+        del server.routes["/robots.txt"]  # a 404: no rules, everything allowed
+        assert fetcher.allowed_by_robots(server.url(page))
+    assert [r.status for r in server.requested("/robots.txt")] == [503, 503, 404]

@@ -11,6 +11,8 @@ import pytest
 from bot.desk import Desk
 from corpus.models import Article
 from index.embedder import Embedder
+from index.filters import Filters
+from index.ranking import ArticleNotIndexed
 from index.store import IndexCorrupt
 
 ARTICLES = {
@@ -191,3 +193,55 @@ def test_leftovers_of_killed_builds_are_removed_at_the_next_publish(desk: Desk) 
     assert stats.changed
     assert sorted(p.name for p in root.iterdir() if p.name.startswith(".")) == [".lock"]
     assert desk.store.current_name() == stats.version
+
+
+def test_sentence_weighting_in_one_product_scores_each_passage_by_its_best_sentence(
+        sample_desk: Desk) -> None:
+    """Issue 13: the blend is computed for every candidate at once; each passage still gets
+    (passage + best sentence) / 2, its best sentence never below the passage, whatever other
+    rows share the product."""
+    from index.ranking import blend_best_sentence
+
+    version = sample_desk.retriever().version
+    query = sample_desk.embedder.queries(["what did Korea do about DeepSeek"])[0]
+    rows = np.arange(len(version.passages))
+    scores = (version.vectors @ query).astype(np.float32)
+    blended = blend_best_sentence(version, rows, scores, query, 1.0)
+    expected = [(s + max(float(np.max(version.sentences_of(int(r)) @ query)), s)) / 2
+                for r, s in zip(rows, scores.tolist(), strict=True)]
+    np.testing.assert_allclose(blended, expected, atol=1e-6)
+    assert all(b >= s - 1e-7 for b, s in zip(blended, scores, strict=True))
+    few = rows[::7]  # a different set of neighbours in the product: the same scores
+    assert np.array_equal(blend_best_sentence(version, few, scores[few], query, 1.0),
+                          blended[few])
+
+
+def test_more_like_this_finds_the_same_story_in_any_language(sample_desk: Desk) -> None:
+    """Issue 11: the next best articles on the story of the given ones, none of those or of
+    the ones already shown, filters applied."""
+    more = sample_desk.more_like(["en-nvidia-h20-export-curbs"], k=1)
+    assert [ref.id for ref in more] == ["en-nvidia-h20-resumes"]
+    assert more[0].outlet == "Capital Markets Dispatch" and more[0].title
+    # a Spanish story about a Nobel prize finds the German one about the other Nobel prize
+    assert sample_desk.more_like(["es-nobel-quimica-alphafold"], k=1)[0].id == \
+        "de-nobelpreis-physik-hinton"
+    bans = [ref.id for ref in sample_desk.more_like(["en-taiwan-deepseek-ban"], k=3)]
+    assert len(bans) == 3 and all("deepseek" in i for i in bans)
+    assert "en-taiwan-deepseek-ban" not in bans
+    further = [ref.id for ref in sample_desk.more_like(["en-taiwan-deepseek-ban"], exclude=bans,
+                                                       k=3)]
+    assert further and not set(further) & {*bans, "en-taiwan-deepseek-ban"}
+    assert all("deepseek" in i for i in further)
+    german = sample_desk.more_like(["en-taiwan-deepseek-ban"], filters=Filters(language="de"))
+    assert german[0].id == "de-berlin-deepseek-appstores"
+    assert all(ref.language == "de" for ref in german)
+
+
+def test_more_like_an_answer_leaves_out_what_it_cites(sample_desk: Desk) -> None:
+    answer = sample_desk.ask("what did Korea do about DeepSeek")
+    cited = [c.article_id for c in answer.citations]
+    more = [ref.id for ref in sample_desk.more_like(cited, k=5)]
+    assert more and not set(more) & set(cited) and len(set(more)) == len(more)
+    assert all("deepseek" in i for i in more[:3])
+    with pytest.raises(ArticleNotIndexed, match="no article 'nope' in the index"):
+        sample_desk.more_like(["nope"])

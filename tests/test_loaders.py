@@ -13,6 +13,7 @@ import pytest
 from bot.desk import Desk
 from corpus.catalogue import Catalogue
 from corpus.errors import LoadError
+from corpus.fields import build_article
 from corpus.ingest import IngestReport, ingest_paths
 from corpus.models import Article
 from corpus.registry import SourceError
@@ -218,3 +219,15 @@ def test_folder_sources_stay_inside_the_sources_folder(tmp_path: Path, desk: Des
         with pytest.raises(SourceError):
             desk.add_source(whole, "test", within=root)
     assert [s.id for s in desk.registry.all()] == [source.id]
+
+
+def test_a_load_error_names_the_field_at_fault() -> None:
+    """Issue 12: a page with an odd date keeps its text (the feed's date stands in); the
+    loaders tell that case by the error's `field`, not by words in its reason."""
+    text = "Nvidia said the H20 needs an export licence from now on."
+    with pytest.raises(LoadError, match="not an ISO date") as bad_date:
+        build_article({"id": "x", "published": "yesterday"}, text, "x.md")
+    assert bad_date.value.field == "published"
+    with pytest.raises(LoadError, match="no usable characters") as bad_id:
+        build_article({"id": "???", "published": "2025-02-17"}, text, "x.md")
+    assert bad_id.value.field is None

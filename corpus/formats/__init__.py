@@ -16,7 +16,7 @@ from corpus.formats import html, markdown, plaintext, records
 from corpus.models import Article
 from corpus.textnorm import decode_text
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("newsdesk." + __name__)
 Loaded = Article | LoadError
 Loader = Callable[[str, str, str], list[Loaded]]
 

@@ -6,8 +6,8 @@ import re
 from typing import Any
 
 from corpus.errors import LoadError
+from corpus.fields import build_article
 from corpus.models import Article
-from corpus.records import build_article
 
 _HTML_LANG = re.compile(r"<html[^>]*\blang=[\"']?([A-Za-z_-]+)", re.I)
 
@@ -38,7 +38,7 @@ def load(text: str, origin: str, path_key: str) -> list[Article | LoadError]:
     try:
         return [build_article(fields, body, origin, path_key=path_key)]
     except LoadError as exc:
-        if "published" not in exc.reason:
+        if exc.field != "published":
             raise
         fields["published"] = None  # a page's odd date string is no reason to drop it
         return [build_article(fields, body, origin, path_key=path_key)]

@@ -8,8 +8,8 @@ from typing import Any
 import yaml
 
 from corpus.errors import LoadError, short_reason
+from corpus.fields import build_article
 from corpus.models import Article
-from corpus.records import build_article
 
 _FRONT = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*(?:\n|\Z)", re.S)
 _HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$", re.M)

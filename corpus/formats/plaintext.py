@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from corpus.errors import LoadError
+from corpus.fields import build_article
 from corpus.models import Article
-from corpus.records import build_article
 
 
 def load(text: str, origin: str, path_key: str) -> list[Article | LoadError]:

@@ -6,8 +6,8 @@ import json
 from typing import Any
 
 from corpus.errors import LoadError, short_reason
+from corpus.fields import build_article
 from corpus.models import Article
-from corpus.records import build_article
 
 
 def _record(obj: Any, origin: str, path_key: str) -> Article | LoadError:

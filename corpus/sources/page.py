@@ -8,9 +8,9 @@ from typing import Any
 from corpus.canonical import canonical_url, declared_canonical
 from corpus.errors import LoadError
 from corpus.fetcher import Fetched
+from corpus.fields import build_article
 from corpus.formats.html import extract
 from corpus.models import Article
-from corpus.records import build_article
 from corpus.textnorm import looks_binary
 
 _CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.I)
@@ -53,7 +53,7 @@ def page_article(fetched: Fetched, article_id: str,
     try:
         return build_article(merged, body, fetched.url)
     except LoadError as exc:
-        if "published" not in exc.reason:
+        if exc.field != "published":
             raise
         merged["published"] = (fallback or {}).get("published")
         return build_article(merged, body, fetched.url)

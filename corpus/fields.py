@@ -34,7 +34,8 @@ def parse_published(value: Any, origin: str) -> date | None:
     try:
         return date.fromisoformat(text[:10])
     except ValueError:
-        raise LoadError(origin, f"published {text!r} is not an ISO date (YYYY-MM-DD)") from None
+        raise LoadError(origin, f"published {text!r} is not an ISO date (YYYY-MM-DD)",
+                        field="published") from None
 
 
 def _text_field(fields: Mapping[str, Any], key: str, origin: str) -> str:

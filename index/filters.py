@@ -1,0 +1,141 @@
+"""Which articles a question may be answered from: since a day, from one outlet, in one language.
+
+A filter narrows the search itself (FAISS searches only the rows it admits), not the list of
+results, so a narrow filter still finds its best articles however far down the unfiltered
+ranking they would sit.
+"""
+
+from __future__ import annotations
+
+import calendar
+import difflib
+import re
+from datetime import date, timedelta
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict
+
+from corpus.errors import NewsdeskError
+from corpus.language import normalise_language
+from corpus.models import Article
+from index.store import IndexVersion
+
+_SPAN = re.compile(r"^(\d{1,5})\s*([dwmy])$", re.I)
+_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+_SINCE_HELP = ("give a span back from today like 7d, 4w, 6m or 1y, a month like 2025-01 "
+               "or a day like 2025-01-15")
+_SHOWN = 8  # outlets or languages named in an error
+
+
+class FilterError(NewsdeskError):
+    pass
+
+
+def _months_back(today: date, months: int) -> date:
+    """The same day `months` earlier, or that month's last day (31 March less one: 28 or 29
+    February); ValueError before the year 1."""
+    year, month = divmod(today.year * 12 + today.month - 1 - months, 12)
+    last = calendar.monthrange(year, month + 1)[1] if year >= 1 else 0
+    return date(year, month + 1, min(today.day, last))
+
+
+def parse_since(text: str, today: date | None = None) -> date:
+    """"7d", "4w", "6m", "1y" back from today; "2025-01" (its first day); "2025-01-15"."""
+    raw = text.strip()
+    today = today or date.today()
+    try:
+        if match := _SPAN.match(raw):
+            count, unit = int(match.group(1)), match.group(2).lower()
+            if unit in "dw":
+                return today - timedelta(days=count * (7 if unit == "w" else 1))
+            return _months_back(today, count * (12 if unit == "y" else 1))
+        if match := _MONTH.match(raw):
+            return date(int(match.group(1)), int(match.group(2)), 1)
+        return date.fromisoformat(raw)
+    except (ValueError, OverflowError):
+        shown = raw if len(raw) <= 40 else raw[:39] + "…"
+        raise FilterError(f"cannot read the date {shown!r}: {_SINCE_HELP}") from None
+
+
+class Filters(BaseModel):
+    """What a question is restricted to; an empty Filters restricts nothing."""
+
+    model_config = ConfigDict(frozen=True)
+
+    since: date | None = None  # published on or after this day (undated articles are left out)
+    outlet: str | None = None  # the outlet's name as articles carry it, in any case
+    language: str | None = None  # ISO 639-1 code of the article
+
+    @classmethod
+    def read(cls, since: str | date | None = None, outlet: str | None = None,
+             language: str | None = None, today: date | None = None) -> Filters:
+        """From what a member or a command line typed; FilterError says what is wrong."""
+        if isinstance(since, str):
+            since = parse_since(since, today) if since.strip() else None
+        code = None
+        if language is not None and language.strip():
+            code = normalise_language(language)
+            if not code:
+                raise FilterError(f"{language.strip()[:40]!r} is not a language code; give "
+                                  "one like en, fr or de")
+        return cls(since=since, outlet=(outlet or "").strip() or None, language=code)
+
+    @property
+    def active(self) -> bool:
+        return bool(self.since or self.outlet or self.language)
+
+    def admits(self, article: Article) -> bool:
+        if self.since and (article.published is None or article.published < self.since):
+            return False
+        if self.outlet and article.source.casefold() != self.outlet.casefold():
+            return False
+        return not self.language or article.language == self.language
+
+
+class Searched(BaseModel):
+    """What a question was searched in: the faces say it when nothing answers."""
+
+    articles: int
+    outlets: int
+    since: date | None = None
+    outlet: str | None = None
+    language: str | None = None
+
+
+def _named(values: set[str]) -> str:
+    shown = sorted(values)[:_SHOWN]
+    more = f" and {len(values) - _SHOWN} more" if len(values) > _SHOWN else ""
+    return ", ".join(shown) + more
+
+
+def _check_known(version: IndexVersion, filters: Filters) -> None:
+    """An outlet or a language the index has never held is a typo, not an empty answer."""
+    if filters.outlet:
+        outlets = {a.source.casefold(): a.source for a in version.articles.values() if a.source}
+        if filters.outlet.casefold() not in outlets:
+            near = difflib.get_close_matches(filters.outlet.casefold(), outlets, n=1)
+            guess = f"; did you mean {outlets[near[0]]!r}?" if near else ""
+            raise FilterError(f"no outlet called {filters.outlet[:60]!r} in the index{guess} "
+                              f"(outlets: {_named(set(outlets.values())) or 'none'})")
+    if filters.language:
+        languages = {a.language for a in version.articles.values() if a.language}
+        if filters.language not in languages:
+            raise FilterError(f"no articles in the language {filters.language!r}; "
+                              f"languages: {_named(languages) or 'none'}")
+
+
+def admitted(version: IndexVersion, filters: Filters | None) -> np.ndarray | None:
+    """A mask of the passage rows the filters admit; None when nothing is filtered."""
+    if filters is None or not filters.active:
+        return None
+    _check_known(version, filters)
+    ids = version.article_ids
+    keep = np.fromiter((filters.admits(version.articles[i]) for i in ids), bool, len(ids))
+    return keep[version.row_article]
+
+
+def searched(version: IndexVersion, filters: Filters | None) -> Searched:
+    filters = filters or Filters()
+    articles = [a for a in version.articles.values() if filters.admits(a)]
+    return Searched(articles=len(articles), outlets=len({a.source for a in articles if a.source}),
+                    since=filters.since, outlet=filters.outlet, language=filters.language)
