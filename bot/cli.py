@@ -355,7 +355,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     import discord
 
-    from bot.discord_bot import NewsdeskBot
+    from bot.discord.client import NewsdeskBot
 
     settings = BotSettings()
     token = settings.discord_token.get_secret_value().strip() if settings.discord_token else ""
@@ -364,7 +364,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                       markup=False, highlight=False)
         return 2
     if args.sync_guild:
-        settings.sync_guild = args.sync_guild
+        settings = settings.model_copy(update={"sync_guild": args.sync_guild})
     desk = _desk_from(settings)
     _ready(desk)
 
@@ -393,6 +393,36 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 0
 
     return asyncio.run(main())
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    """What the Discord members asked in vain: read from the bot's own storage."""
+    import asyncio
+
+    from bot.discord.storage import Storage
+
+    settings = BotSettings()
+    path = settings.home / "bot.sqlite3"
+    if not path.is_file():
+        print("no Discord questions recorded yet (the bot has not run with this home)")
+        return 0
+
+    async def read():
+        storage = Storage(path)
+        await storage.setup()
+        return await storage.unanswered(args.guild, limit=args.limit)
+
+    rows = asyncio.run(read())
+    if args.json:
+        for row in rows:
+            print(row.model_dump_json())
+        return 0
+    if not rows:
+        print("no unanswered questions: every question got an answer and no 👎")
+    for row in rows:
+        print(f"{row.asked:>4}×  {row.question}  ({row.declined} declined, "
+              f"{row.down_votes} 👎)")
+    return 0
 
 
 def parser() -> argparse.ArgumentParser:
@@ -448,6 +478,13 @@ def parser() -> argparse.ArgumentParser:
                      help="request the Message Content intent (needed for mode `all`)")
     run.add_argument("--sync-guild", type=int, help="sync slash commands to this guild now")
     run.set_defaults(func=cmd_run)
+    audit = sub.add_parser("audit", help="what Discord members asked that the corpus lacks")
+    audit.add_argument("--unanswered", action="store_true", required=True,
+                       help="questions declined or voted 👎, most frequent first")
+    audit.add_argument("--guild", type=int, help="one guild only (default: every guild)")
+    audit.add_argument("--limit", type=int, default=20)
+    audit.add_argument("--json", action="store_true", help="one JSON record per line")
+    audit.set_defaults(func=cmd_audit)
     model = sub.add_parser("model", help="provision and load the embedding model")
     model.set_defaults(func=cmd_model)
     doctor = sub.add_parser("doctor", help="check the catalogue, sources, index and model; "

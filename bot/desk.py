@@ -324,6 +324,12 @@ class Desk:
         return self.retriever().more_like(article_ids, exclude, k, filters,
                                           self.settings.min_significance)
 
+    def outlets(self) -> list[str]:
+        """The outlets the served index holds, as `Filters(outlet=...)` accepts them (what
+        `/ask outlet:` offers as a member types)."""
+        return sorted({a.source for a in self.retriever().version.articles.values()
+                       if a.source}, key=str.casefold)
+
     def article(self, article_id: str) -> Article:
         article = self.catalogue.get(article_id)
         if article is None:
