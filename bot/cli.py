@@ -40,7 +40,7 @@ def _ready(desk) -> None:
         empty = desk.needs_sample()
     except CatalogueError as exc:
         try:
-            desk.store.load()
+            desk.index_version()
         except IndexMissing:
             raise exc from None
         log.warning("%s; answering from the published index meanwhile", exc)
@@ -52,7 +52,7 @@ def _ready(desk) -> None:
             desk.load_sample(progress)
         return
     try:
-        desk.store.load()
+        desk.index_version()
     except IndexMissing:
         log.info("no index yet: building it")
         with build_bar() as progress:
@@ -162,8 +162,9 @@ def cmd_index(args: argparse.Namespace) -> int:
     else:
         print(f"index {stats.version}: {stats.articles_total} articles, {stats.passages_total} "
               f"passages; embedded {stats.passages_embedded} passages of "
-              f"{stats.articles_embedded} articles, removed {stats.articles_removed} articles "
-              f"in {stats.seconds:.1f} s")
+              f"{stats.articles_embedded} articles (computed {stats.vectors_computed} vectors, "
+              f"{stats.vectors_cached} from the cache), removed {stats.articles_removed} "
+              f"articles in {stats.seconds:.1f} s")
     return 0
 
 
@@ -209,7 +210,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
     settings = BotSettings()
     findings = examine(settings, fix=not args.dry_run,
-                       model_check=lambda: Embedder(settings).id)
+                       model_check=lambda: Embedder(settings).load().id)
     for finding in findings:
         print(finding.line(), flush=True)
     return 1 if any(f.status == "problem" for f in findings) else 0

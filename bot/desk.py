@@ -32,7 +32,7 @@ from index.filters import Filters
 from index.language_bias import language_null
 from index.ranking import ArticleRef, Candidate
 from index.retriever import Retriever
-from index.store import IndexMissing, IndexStore, Manifest
+from index.store import IndexMissing, IndexStore, IndexVersion, Manifest
 
 log = logging.getLogger("newsdesk." + __name__)
 
@@ -71,6 +71,7 @@ class Desk:
         self.registry = Registry(self.settings.catalogue_path)
         self._embedder = embedder  # loaded on first use when not given
         self._retriever: Retriever | None = None
+        self._version: IndexVersion | None = None
         self._lock = threading.Lock()
         self.writer = Writer.from_settings(self.settings)  # None unless NEWSDESK_LLM_URL
 
@@ -81,9 +82,16 @@ class Desk:
                 self._embedder = Embedder(self.settings)
             return self._embedder
 
+    def index_version(self) -> IndexVersion:
+        """The published index, loaded once per process (a cold `ask` used to load it twice)."""
+        version = self._version
+        if version is None:
+            version = self._version = self.store.load()
+        return version
+
     def retriever(self) -> Retriever:
         if self._retriever is None:
-            version = self.store.load()
+            version = self.index_version()
             embedder = self.embedder
             with self._lock:
                 if self._retriever is None:
@@ -103,9 +111,12 @@ class Desk:
     def reindex(self, full: bool = False, progress: ProgressFn | None = None) -> BuildStats:
         """Build a new version; the retriever switches to it only once it is published."""
         stats = build(self.catalogue, self.store, self.embedder, self.settings.models_dir,
-                      full=full, progress=progress)
-        if stats.changed and self._retriever is not None:
-            self._retriever.swap(self.store.load())
+                      full=full, progress=progress,
+                      vector_cache=self.settings.vector_cache_path)
+        if stats.changed:
+            self._version = None
+            if self._retriever is not None:
+                self._retriever.swap(self.index_version())
         return stats
 
     # -- sources ---------------------------------------------------------------

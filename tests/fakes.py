@@ -40,6 +40,9 @@ class FakeEmbedder:
     id = "fake-word-hash-v1"
     name = "fake word-hash embedder (tests only)"
     dim = DIM
+    recipe = "fp32"  # what the embedding cache keys its vectors by (index/vector_cache.py)
+    passage_prefix = ""
+    batch_size = 16
 
     def __init__(self) -> None:
         self.calls = 0  # texts embedded, so a test can see work was (not) done
