@@ -39,7 +39,7 @@ class Citation(BaseModel):
     n: int
     article_id: str
     title: str
-    source: str
+    outlet: str = Field(validation_alias=AliasChoices("outlet", "source"))  # "source" before
     url: str
     published: date | None
     language: str
@@ -220,7 +220,7 @@ def _citation(n: int, choice: _Choice) -> Citation:
     sentence = choice.spans[choice.best]
     a = choice.candidate.article
     return Citation(
-        n=n, article_id=a.id, title=a.title, source=a.source, url=a.url,
+        n=n, article_id=a.id, title=a.title, outlet=a.outlet, url=a.url,
         published=a.published, language=a.language, excerpt=a.text[start:end], start=start,
         end=end, highlight_start=sentence.start, highlight_end=sentence.end,
         rank=choice.candidate.rank, relevance=choice.candidate.relevance,

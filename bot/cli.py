@@ -76,7 +76,7 @@ def render(answer: Answer) -> str:
                               if x)
             lines += [f"  {ref.title or ref.id} — {meta}"] + ([f"    {ref.url}"] if ref.url else [])
     for c in answer.citations:
-        meta = " · ".join(x for x in (c.source, str(c.published or ""), c.language) if x)
+        meta = " · ".join(x for x in (c.outlet, str(c.published or ""), c.language) if x)
         lines += ["", f"[{c.n}] {c.title} — {meta}"]
         lines += [f"    {c.url}"] if c.url else []
         lines += [f"    “{c.excerpt}”"]
@@ -173,7 +173,7 @@ def cmd_article(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(article.model_dump(mode="json"), ensure_ascii=False))
     else:
-        print(f"{article.title}\n{article.source} · {article.published or ''} · "
+        print(f"{article.title}\n{article.outlet} · {article.published or ''} · "
               f"{article.language}\n{article.url}\n\n{article.text}")
     return 0
 

@@ -328,8 +328,8 @@ class Desk:
     def outlets(self) -> list[str]:
         """The outlets the served index holds, as `Filters(outlet=...)` accepts them (what
         `/ask outlet:` offers as a member types)."""
-        return sorted({a.source for a in self.retriever().version.articles.values()
-                       if a.source}, key=str.casefold)
+        return sorted({a.outlet for a in self.retriever().version.articles.values()
+                       if a.outlet}, key=str.casefold)
 
     def article(self, article_id: str) -> Article:
         article = self.catalogue.get(article_id)

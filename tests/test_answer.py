@@ -26,7 +26,7 @@ def test_seed_question_cites_the_french_korea_article(sample_desk: Desk) -> None
     assert first.article_id == "fr-coree-deepseek-telechargements"
     assert first.language == "fr" and first.n == 1
     assert first.url.startswith("https://example.org/") and first.published is not None
-    assert first.title and first.source
+    assert first.title and first.outlet
     text = sample_desk.article(first.article_id).text
     assert text[first.start:first.end] == first.excerpt
     assert "téléchargements" in first.excerpt
@@ -224,7 +224,7 @@ def test_unknown_outlets_and_languages_are_one_line_naming_the_known(sample_desk
 def test_i_dont_know_says_what_was_searched_and_points_to_the_closest(
         sample_desk: Desk) -> None:
     articles = list(sample_desk.catalogue.articles())
-    outlets = {a.source for a in articles}
+    outlets = {a.outlet for a in articles}
     answer = sample_desk.ask("Did Canada ban TikTok?")  # bans, yes; Canada and TikTok, no
     assert answer.abstained and answer.citations == []
     assert answer.searched == Searched(articles=len(articles), outlets=len(outlets))

@@ -34,7 +34,7 @@ def test_first_ask_loads_the_sample_and_answers_in_json(tmp_path: Path) -> None:
     assert answer["abstained"] is False
     cite = answer["citations"][0]
     assert cite["article_id"] == "fr-coree-deepseek-telechargements"
-    assert set(cite) >= {"n", "article_id", "title", "source", "url", "published", "language",
+    assert set(cite) >= {"n", "article_id", "title", "outlet", "url", "published", "language",
                          "excerpt", "start", "end"}
 
     shown = run("article", "--json", cite["article_id"], home=home)

@@ -579,7 +579,7 @@ async def test_more_like_this_lists_the_next_articles_not_the_cited_one(
 
 async def test_feed_summaries_are_marked_as_summaries(env: simcord.Env, face_desk: Desk) -> None:
     face_desk.catalogue.upsert(Article(
-        id="feed-mistral", title="Mistral releases Codestral", source="Feed Wire",
+        id="feed-mistral", title="Mistral releases Codestral", outlet="Feed Wire",
         url="https://example.org/feed-mistral", language="en", summary_only=True,
         text="Mistral AI released Codestral, its first code model, trained on more than 80 "
              "programming languages."))

@@ -54,7 +54,8 @@ def test_a_first_release_catalogue_keeps_its_rows_and_gains_every_column(
 
     catalogue = Catalogue(path)
     old = catalogue.get("old")
-    assert old is not None and old.text.startswith("Nvidia said")
+    assert old is not None and old.text.startswith("Nvidia said") and old.outlet == "Wire"
+    assert "outlet" in columns(path, "articles") and "source" not in columns(path, "articles")
     assert {"summary_only", "duplicate_of", "text_hash", "entry_key"} <= columns(
         path, "articles")
     assert steps(path, "catalogue") == len(CATALOGUE_STEPS)

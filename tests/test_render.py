@@ -27,7 +27,7 @@ def unescape(text: str) -> str:
 
 
 def citation(n: int, text: str, hl: tuple[int, int], **extra: object) -> Citation:
-    values: dict = dict(n=n, article_id=f"a{n}", title="T" * 400, source="Outlet *bold* " * 20,
+    values: dict = dict(n=n, article_id=f"a{n}", title="T" * 400, outlet="Outlet *bold* " * 20,
                         url="https://example.org/" + "x" * 300 + "(1)",
                         published=date(2025, 1, 1), language="en", excerpt=text, start=0,
                         end=len(text), highlight_start=hl[0], highlight_end=hl[1],
@@ -71,7 +71,7 @@ def test_the_longest_compact_answer_stays_compact_and_verbatim() -> None:
 
 def test_the_source_line_links_the_title_and_marks_feed_summaries() -> None:
     text = "OpenAI released o3. It reasons longer."
-    c = citation(1, text, (0, 19), title="o3 [preview] is out", source="The Wire",
+    c = citation(1, text, (0, 19), title="o3 [preview] is out", outlet="The Wire",
                  url="https://example.org/o3", summary_only=True)
     answer = Answer(question="what did OpenAI release?", text="OpenAI released o3. [1]",
                     citations=[c], abstained=False, language="fr",

@@ -107,7 +107,7 @@ def source_line(c: Citation, language: str = "") -> str:
     title = _BRACKET.sub(r"\\\1", escape(clip(c.title or c.article_id, 120)))
     url = _link(c.url)
     head = f"[{title}]({url})" if url else f"**{title}**"
-    meta = [clip(escape(c.source), 60), str(c.published or ""), c.language]
+    meta = [clip(escape(c.outlet), 60), str(c.published or ""), c.language]
     if c.summary_only:
         meta.append(say("summary_only", language))
     return f"[{c.n}] {head} — " + " · ".join(x for x in meta if x)
@@ -165,12 +165,12 @@ def render(answer: Answer, footer: str = "") -> discord.Embed:
 def _field(c: Citation, language: str) -> tuple[str, str]:
     """One citation's whole excerpt (what fits a field), under its linked source line."""
     name = clip(f"[{c.n}] {c.title or c.article_id}", FIELD_NAME_MAX)
-    meta = " · ".join(x for x in (clip(escape(c.source), 80), str(c.published or ""),
+    meta = " · ".join(x for x in (clip(escape(c.outlet), 80), str(c.published or ""),
                                   c.language,
                                   say("summary_only", language) if c.summary_only else "")
                       if x)
     url = _link(c.url)
-    head = f"[{meta or 'source'}]({url})" if url else meta
+    head = f"[{meta or 'article'}]({url})" if url else meta
     return name, f"{head}\n{_quote(c, FIELD_VALUE_MAX - len(head) - 1)}"
 
 
