@@ -234,10 +234,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
             desk.reindex(progress=progress)
     else:
         _ready(desk)
-        urls = {a.url: a.id for a in desk.catalogue.articles() if a.url}
+        urls = {a.url: a.id for a in desk.articles() if a.url}
         questions = ev.read_jsonl(path, urls)
     if args.min_relevance is not None:
-        desk.settings.min_relevance = args.min_relevance
+        desk.tuned(min_relevance=args.min_relevance)
     try:
         with count_bar("asking") as progress:
             outcomes = ev.run(desk, questions, on_each=progress)

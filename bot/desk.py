@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -330,6 +330,16 @@ class Desk:
         `/ask outlet:` offers as a member types)."""
         return sorted({a.outlet for a in self.retriever().version.articles.values()
                        if a.outlet}, key=str.casefold)
+
+    def articles(self) -> Iterator[Article]:
+        """Every article in the catalogue (an evaluation maps its questions' links to ids)."""
+        return self.catalogue.articles()
+
+    def tuned(self, **changes: object) -> None:
+        """Answer with other settings from now on (an evaluation's --min-relevance); the
+        settings object is replaced, never changed, so nothing holding the old one sees it
+        move."""
+        self.settings = self.settings.model_copy(update=changes)
 
     def article(self, article_id: str) -> Article:
         article = self.catalogue.get(article_id)
