@@ -39,7 +39,7 @@ def recall(vectors: np.ndarray, queries: np.ndarray, gold: np.ndarray) -> tuple[
 
 def main() -> None:
     folder = Path(sys.argv[1] if len(sys.argv) > 1 else "../shared/data/xquad")
-    model = Embedder(IndexSettings()).model
+    model = Embedder(IndexSettings(encoder="torch")).model  # sentence-transformers itself
     _, questions = load(folder, "en")
     gold = np.array([i for _, i in questions])
     queries = model.encode([q for q, _ in questions], prompt_name="query",

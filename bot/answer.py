@@ -7,6 +7,7 @@ holds by construction. No Discord imports: every face renders an Answer.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
@@ -28,7 +29,6 @@ LEAD_POOL = 3  # the lead is the first of this many articles that speaks of what
 # likely next to it (chosen by cross-validation on the bundled questions, eval/train_scorer.py)
 RUNNER_UP = 0.4
 CLOSEST = 3  # articles an "I don't know" points to
-ABSTAIN_TEXT = say("dont_know")
 
 
 class QuestionError(NewsdeskError):
@@ -39,7 +39,7 @@ class Citation(BaseModel):
     n: int
     article_id: str
     title: str
-    source: str
+    outlet: str = Field(validation_alias=AliasChoices("outlet", "source"))  # "source" before
     url: str
     published: date | None
     language: str
@@ -220,7 +220,7 @@ def _citation(n: int, choice: _Choice) -> Citation:
     sentence = choice.spans[choice.best]
     a = choice.candidate.article
     return Citation(
-        n=n, article_id=a.id, title=a.title, source=a.source, url=a.url,
+        n=n, article_id=a.id, title=a.title, outlet=a.outlet, url=a.url,
         published=a.published, language=a.language, excerpt=a.text[start:end], start=start,
         end=end, highlight_start=sentence.start, highlight_end=sentence.end,
         rank=choice.candidate.rank, relevance=choice.candidate.relevance,
@@ -235,12 +235,15 @@ def abstain(question: str, language: str = "",
 
 
 def nothing_found(searched: Searched, language: str = "") -> str:
-    """"nothing in 1,234 articles from 5 sources since 2024-02-01 answers that"."""
+    """"I don't know: nothing in 1,234 articles from 5 outlets since 2024-02-01 answers
+    that." — said instead of the bare "I don't know", so a member can see what to widen."""
     values = {"articles": grouped(searched.articles, language),
               "outlets": grouped(searched.outlets, language)}
     if searched.since is not None:
-        return say("searched_since", language, since=searched.since.isoformat(), **values)
-    return say("searched", language, **values)
+        text = say("searched_since", language, since=searched.since.isoformat(), **values)
+    else:
+        text = say("searched", language, **values)
+    return re.sub(r"\b1 (article|outlet)s\b", r"1 \1", text)  # English's one plural
 
 
 def compose(question: str, candidates: list[Candidate], min_relevance: float,

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from rich.markup import escape
 
-from bot.answer import Answer, QuestionError, nothing_found
+from bot.answer import Answer, QuestionError
 from bot.messages import say
 from bot.progress import build_bar, count_bar, log_handler, stderr
 from bot.settings import BotSettings
@@ -45,7 +45,7 @@ def _ready(desk) -> None:
         empty = desk.needs_sample()
     except CatalogueError as exc:
         try:
-            desk.store.load()
+            desk.index_version()
         except IndexMissing:
             raise exc from None
         log.warning("%s; answering from the published index meanwhile", exc)
@@ -57,7 +57,7 @@ def _ready(desk) -> None:
             desk.load_sample(progress)
         return
     try:
-        desk.store.load()
+        desk.index_version()
     except IndexMissing:
         log.info("no index yet: building it")
         with build_bar() as progress:
@@ -74,8 +74,6 @@ def _waiting(count: int) -> str:
 
 def render(answer: Answer) -> str:
     lines = [answer.text]
-    if answer.abstained and answer.searched is not None:
-        lines.append(nothing_found(answer.searched, answer.language))
     if answer.closest:
         lines += ["", say("closest", answer.language)]
         for ref in answer.closest:
@@ -83,7 +81,7 @@ def render(answer: Answer) -> str:
                               if x)
             lines += [f"  {ref.title or ref.id} — {meta}"] + ([f"    {ref.url}"] if ref.url else [])
     for c in answer.citations:
-        meta = " · ".join(x for x in (c.source, str(c.published or ""), c.language) if x)
+        meta = " · ".join(x for x in (c.outlet, str(c.published or ""), c.language) if x)
         lines += ["", f"[{c.n}] {c.title} — {meta}"]
         lines += [f"    {c.url}"] if c.url else []
         lines += [f"    “{c.excerpt}”"]
@@ -169,8 +167,9 @@ def cmd_index(args: argparse.Namespace) -> int:
     else:
         print(f"index {stats.version}: {stats.articles_total} articles, {stats.passages_total} "
               f"passages; embedded {stats.passages_embedded} passages of "
-              f"{stats.articles_embedded} articles, removed {stats.articles_removed} articles "
-              f"in {stats.seconds:.1f} s")
+              f"{stats.articles_embedded} articles (computed {stats.vectors_computed} vectors, "
+              f"{stats.vectors_cached} from the cache), removed {stats.articles_removed} "
+              f"articles in {stats.seconds:.1f} s")
     return 0
 
 
@@ -179,7 +178,7 @@ def cmd_article(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(article.model_dump(mode="json"), ensure_ascii=False))
     else:
-        print(f"{article.title}\n{article.source} · {article.published or ''} · "
+        print(f"{article.title}\n{article.outlet} · {article.published or ''} · "
               f"{article.language}\n{article.url}\n\n{article.text}")
     return 0
 
@@ -216,7 +215,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
     settings = BotSettings()
     findings = examine(settings, fix=not args.dry_run,
-                       model_check=lambda: Embedder(settings).id)
+                       model_check=lambda: Embedder(settings).load().id)
     for finding in findings:
         print(finding.line(), flush=True)
     return 1 if any(f.status == "problem" for f in findings) else 0
@@ -240,10 +239,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
             desk.reindex(progress=progress)
     else:
         _ready(desk)
-        urls = {a.url: a.id for a in desk.catalogue.articles() if a.url}
+        urls = {a.url: a.id for a in desk.articles() if a.url}
         questions = ev.read_jsonl(path, urls)
     if args.min_relevance is not None:
-        desk.settings.min_relevance = args.min_relevance
+        desk.tuned(min_relevance=args.min_relevance)
     try:
         with count_bar("asking") as progress:
             outcomes = ev.run(desk, questions, on_each=progress)
@@ -359,7 +358,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     import discord
 
-    from bot.discord_bot import NewsdeskBot
+    from bot.discord.client import NewsdeskBot
 
     settings = BotSettings()
     token = settings.discord_token.get_secret_value().strip() if settings.discord_token else ""
@@ -368,7 +367,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                       markup=False, highlight=False)
         return 2
     if args.sync_guild:
-        settings.sync_guild = args.sync_guild
+        settings = settings.model_copy(update={"sync_guild": args.sync_guild})
     desk = _desk_from(settings)
     _ready(desk)
 
@@ -397,6 +396,36 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 0
 
     return asyncio.run(main())
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    """What the Discord members asked in vain: read from the bot's own storage."""
+    import asyncio
+
+    from bot.discord.storage import Storage
+
+    settings = BotSettings()
+    path = settings.home / "bot.sqlite3"
+    if not path.is_file():
+        print("no Discord questions recorded yet (the bot has not run with this home)")
+        return 0
+
+    async def read():
+        storage = Storage(path)
+        await storage.setup()
+        return await storage.unanswered(args.guild, limit=args.limit)
+
+    rows = asyncio.run(read())
+    if args.json:
+        for row in rows:
+            print(row.model_dump_json())
+        return 0
+    if not rows:
+        print("no unanswered questions: every question got an answer and no 👎")
+    for row in rows:
+        print(f"{row.asked:>4}×  {row.question}  ({row.declined} declined, "
+              f"{row.down_votes} 👎)")
+    return 0
 
 
 def parser() -> argparse.ArgumentParser:
@@ -452,6 +481,13 @@ def parser() -> argparse.ArgumentParser:
                      help="request the Message Content intent (needed for mode `all`)")
     run.add_argument("--sync-guild", type=int, help="sync slash commands to this guild now")
     run.set_defaults(func=cmd_run)
+    audit = sub.add_parser("audit", help="what Discord members asked that the corpus lacks")
+    audit.add_argument("--unanswered", action="store_true", required=True,
+                       help="questions declined or voted 👎, most frequent first")
+    audit.add_argument("--guild", type=int, help="one guild only (default: every guild)")
+    audit.add_argument("--limit", type=int, default=20)
+    audit.add_argument("--json", action="store_true", help="one JSON record per line")
+    audit.set_defaults(func=cmd_audit)
     model = sub.add_parser("model", help="provision and load the embedding model")
     model.set_defaults(func=cmd_model)
     doctor = sub.add_parser("doctor", help="check the catalogue, sources, index and model; "

@@ -9,13 +9,13 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from pydantic import BaseModel
 
 import corpus
-from bot.answer import Answer, compose, validate_question
+from bot.answer import Answer, compose, nothing_found, validate_question
 from bot.settings import BotSettings
 from bot.writer import Writer, WriterHealth
 from corpus.catalogue import Catalogue
@@ -34,7 +34,7 @@ from index.language_bias import language_null
 from index.milvus import MilvusStore
 from index.ranking import ArticleRef, Candidate
 from index.retriever import Retriever
-from index.store import IndexMissing, Manifest
+from index.store import IndexMissing, IndexVersion, Manifest
 
 log = logging.getLogger("newsdesk." + __name__)
 
@@ -78,6 +78,7 @@ class Desk:
         self._embedder = embedder  # loaded on first use when not given
         self._retriever: Retriever | None = None
         self._followed = time.monotonic()
+        self._version: IndexVersion | None = None
         self._lock = threading.Lock()
         self.writer = Writer.from_settings(self.settings)  # None unless NEWSDESK_LLM_URL
 
@@ -88,9 +89,16 @@ class Desk:
                 self._embedder = Embedder(self.settings)
             return self._embedder
 
+    def index_version(self) -> IndexVersion:
+        """The published index, loaded once per process (a cold `ask` used to load it twice)."""
+        version = self._version
+        if version is None:
+            version = self._version = self.store.load()
+        return version
+
     def retriever(self) -> Retriever:
         if self._retriever is None:
-            version = self.store.load()
+            version = self.index_version()
             embedder = self.embedder
             with self._lock:
                 if self._retriever is None:
@@ -112,7 +120,8 @@ class Desk:
         self._followed = now
         name = self.store.current_name()
         if name is not None and name != retriever.version.name:
-            retriever.swap(self.store.load())
+            self._version = None
+            retriever.swap(self.index_version())
 
     def ingest(self, paths: list[Path], progress: Callable[[str], None] | None = None,
                source_id: str | None = None, within: Path | None = None) -> IngestReport:
@@ -123,9 +132,12 @@ class Desk:
         """Build a new version; the retriever switches to it only once it is published."""
         self._may_change("build the index")
         stats = build(self.catalogue, self.store, self.embedder, self.settings.models_dir,
-                      full=full, progress=progress)
-        if stats.changed and self._retriever is not None:
-            self._retriever.swap(self.store.load())
+                      full=full, progress=progress,
+                      vector_cache=self.settings.vector_cache_path)
+        if stats.changed:
+            self._version = None
+            if self._retriever is not None:
+                self._retriever.swap(self.index_version())
         return stats
 
     def _may_change(self, what: str) -> None:
@@ -335,6 +347,7 @@ class Desk:
                          min_significance=self.settings.min_significance)
         if answer.abstained:  # say what was searched, so a member can widen it
             answer.searched = retriever.searched(filters)
+            answer.text = nothing_found(answer.searched, language)
         if self.writer is not None:  # the quoted answer stands unless a checked one is written
             answer = self.writer.write(answer, language, self.embedder)
         return answer, candidates
@@ -346,6 +359,22 @@ class Desk:
         stand out from unrelated text as a cited article must (min_significance)."""
         return self.retriever().more_like(article_ids, exclude, k, filters,
                                           self.settings.min_significance)
+
+    def outlets(self) -> list[str]:
+        """The outlets the served index holds, as `Filters(outlet=...)` accepts them (what
+        `/ask outlet:` offers as a member types)."""
+        return sorted({a.outlet for a in self.retriever().version.articles.values()
+                       if a.outlet}, key=str.casefold)
+
+    def articles(self) -> Iterator[Article]:
+        """Every article in the catalogue (an evaluation maps its questions' links to ids)."""
+        return self.catalogue.articles()
+
+    def tuned(self, **changes: object) -> None:
+        """Answer with other settings from now on (an evaluation's --min-relevance); the
+        settings object is replaced, never changed, so nothing holding the old one sees it
+        move."""
+        self.settings = self.settings.model_copy(update=changes)
 
     def article(self, article_id: str) -> Article:
         article = self.catalogue.get(article_id)

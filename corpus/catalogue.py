@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from corpus.dedupe import best_match, signature, text_hash
 from corpus.errors import CatalogueError
-from corpus.migrations import Step, add_column, migrate
+from corpus.migrations import Step, add_column, migrate, rename_column
 from corpus.models import Article
 
 Change = Literal["added", "updated", "unchanged"]
@@ -64,6 +64,8 @@ _STEPS: list[Step] = [
     # `hashes()` (what Desk.pending compares with the index on every fetch, ask and /stats)
     # reads this index alone instead of every article's text: 3x faster at 100k articles
     "CREATE INDEX IF NOT EXISTS articles_kept_hash ON articles(duplicate_of, id, hash)",
+    # one word per idea: who published an article is its outlet; a source is what we read
+    rename_column("articles", "source", "outlet"),
 ]
 
 
@@ -85,11 +87,11 @@ class StoredWeb(BaseModel):
 
 
 _UPSERT = """
-INSERT INTO articles (title, source, url, published, language, text, origin, hash, source_id,
+INSERT INTO articles (title, outlet, url, published, language, text, origin, hash, source_id,
     summary_only, duplicate_of, text_hash, signature, entry_key, etag, last_modified, id,
     added_at, updated_at)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-ON CONFLICT(id) DO UPDATE SET title = excluded.title, source = excluded.source,
+ON CONFLICT(id) DO UPDATE SET title = excluded.title, outlet = excluded.outlet,
     url = excluded.url, published = excluded.published, language = excluded.language,
     text = excluded.text, origin = excluded.origin, hash = excluded.hash,
     source_id = COALESCE(excluded.source_id, articles.source_id),
@@ -101,7 +103,7 @@ WHERE articles.hash != excluded.hash
 RETURNING added_at
 """
 
-_COLUMNS = "id, title, source, url, published, language, text, origin, summary_only"
+_COLUMNS = "id, title, outlet, url, published, language, text, origin, summary_only"
 
 
 def catalogue_error(path: Path, exc: sqlite3.Error) -> CatalogueError:
@@ -194,9 +196,9 @@ class Catalogue:
 
     @staticmethod
     def _row_to_article(row: tuple) -> Article:
-        aid, title, source, url, published, language, text, origin, summary_only = row
+        aid, title, outlet, url, published, language, text, origin, summary_only = row
         return Article(
-            id=aid, title=title, source=source, url=url,
+            id=aid, title=title, outlet=outlet, url=url,
             published=date.fromisoformat(published) if published else None,
             language=language, text=text, origin=origin, summary_only=bool(summary_only),
         )
@@ -213,7 +215,7 @@ class Catalogue:
                 _list(db, source_id, article.id)
                 return "unchanged"
         values = (
-            article.title, article.source, article.url,
+            article.title, article.outlet, article.url,
             article.published.isoformat() if article.published else None,
             article.language, article.text, article.origin, article.content_hash,
             source_id, int(article.summary_only), web.duplicate_of,

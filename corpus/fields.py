@@ -77,7 +77,7 @@ def build_article(
     return Article(
         id=article_id,
         title=_text_field(fields, "title", origin) or default_title,
-        source=_text_field(fields, "source", origin),
+        outlet=_text_field(fields, "outlet", origin) or _text_field(fields, "source", origin),
         url=url,
         published=parse_published(fields.get("published"), origin),
         language=language,

@@ -79,3 +79,15 @@ def add_column(table: str, column: str, declaration: str) -> Step:
 
     step.__name__ = f"add_{table}_{column}"
     return step
+
+
+def rename_column(table: str, old: str, new: str) -> Step:
+    """A step that renames a column unless the file already has the new name."""
+
+    def step(db: sqlite3.Connection) -> None:
+        have = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+        if old in have and new not in have:
+            db.execute(f"ALTER TABLE {table} RENAME COLUMN {old} TO {new}")
+
+    step.__name__ = f"rename_{table}_{old}"
+    return step

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from datetime import date
 
-from pydantic import BaseModel, Field, computed_field
+from pydantic import AliasChoices, BaseModel, Field, computed_field
 
 
 class Article(BaseModel):
@@ -13,7 +13,8 @@ class Article(BaseModel):
 
     id: str
     title: str = ""
-    source: str = ""
+    outlet: str = Field("", validation_alias=AliasChoices("outlet", "source"),
+                        description="who published it; read as `source` from older files")
     url: str = ""
     published: date | None = None
     language: str = ""
@@ -26,7 +27,7 @@ class Article(BaseModel):
     def content_hash(self) -> str:
         """Changes whenever anything an index or a citation shows changes."""
         h = hashlib.sha256()
-        for part in (self.title, self.source, self.url, str(self.published or ""),
+        for part in (self.title, self.outlet, self.url, str(self.published or ""),
                      self.language, self.text):
             h.update(part.encode("utf-8"))
             h.update(b"\x00")

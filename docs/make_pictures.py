@@ -53,10 +53,14 @@ async def _photograph(url: str, out: Path, size: tuple[int, int], chromium: str)
 
 def _keep_channel_pane(path: Path) -> None:
     """Crop the preview's own toolbar and sidebar: the picture is what a member sees."""
-    from PIL import Image
+    from PIL import Image, ImageChops
 
     with Image.open(path) as image:
-        pane = image.crop((SIDEBAR, TOOLBAR, image.width, image.height))
+        pane = image.convert("RGB").crop((SIDEBAR, TOOLBAR, image.width, image.height))
+    background = Image.new("RGB", pane.size, pane.getpixel((pane.width - 1, pane.height - 1)))
+    box = ImageChops.difference(pane, background).getbbox()  # where anything is drawn
+    if box:
+        pane = pane.crop((0, 0, pane.width, min(pane.height, box[3] + 16)))
     pane.save(path, optimize=True)
 
 

@@ -530,7 +530,7 @@ async def _discord(c: Campaign) -> Tally:
     from simcord.actors import _slash  # concurrent dispatch: the public slash() serialises
 
     from bot.desk import Desk
-    from bot.discord_bot import NewsdeskBot
+    from bot.discord.client import NewsdeskBot
     from bot.settings import BotSettings
 
     t = Tally("discord /ask", MODEL_CAP)

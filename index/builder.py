@@ -1,4 +1,8 @@
-"""Incremental indexing: embed only new or changed articles, then publish atomically."""
+"""Incremental indexing: embed only new or changed articles, then publish atomically.
+
+Vectors go through the embedding cache (index/vector_cache.py): a text embedded
+once, by any earlier run, killed or not, is looked up instead of embedded again.
+"""
 
 from __future__ import annotations
 
@@ -21,6 +25,7 @@ from index.embedder import Embedder
 from index.language_bias import language_means
 from index.passage_text import RECIPE, passage_input
 from index.store import IndexCorrupt, IndexMissing, IndexStore, IndexVersion
+from index.vector_cache import VectorCache, encode
 
 log = logging.getLogger("newsdesk." + __name__)
 
@@ -30,11 +35,13 @@ class BuildBusy(NewsdeskError):
 
 
 class BuildProgress(BaseModel):
-    phase: str  # "scan" | "embed" | "publish" | "done"
+    phase: str  # "scan" | "embed" (passages, then sentences) | "publish" | "done"
     articles_scanned: int = 0
     articles_total: int = 0
-    passages_embedded: int = 0
+    passages_embedded: int = 0  # done, from the cache or computed
     passages_to_embed: int = 0
+    sentences_embedded: int = 0
+    sentences_to_embed: int = 0
     elapsed: float = 0.0
 
 
@@ -49,6 +56,8 @@ class BuildStats(BaseModel):
     passages_embedded: int
     sentences_embedded: int
     seconds: float
+    vectors_computed: int = 0  # by the model in this run; the rest of the embedded ones
+    vectors_cached: int = 0  # came from the embedding cache
 
 
 ProgressFn = Callable[[BuildProgress], None]
@@ -111,8 +120,16 @@ def _reuse(previous: IndexVersion) -> dict[str, _Part]:
     return parts
 
 
+def _stack(blocks: list[np.ndarray | None], embedder: Embedder) -> np.ndarray:
+    """Rows of every part; only an index with no rows at all asks the model its width."""
+    filled = [b for b in blocks if b is not None and len(b)]
+    return np.vstack(filled) if filled else np.zeros((0, embedder.dim), np.float32)
+
+
 def build(catalogue: Catalogue, store: IndexStore, embedder: Embedder, cache_dir: Path, *,
-          full: bool = False, progress: ProgressFn | None = None) -> BuildStats:
+          full: bool = False, progress: ProgressFn | None = None,
+          vector_cache: Path | None = None) -> BuildStats:
+    """`vector_cache`: the embedding cache's file; None embeds everything it needs afresh."""
     started = time.monotonic()
     report = progress or (lambda _p: None)
     state = BuildProgress(phase="scan")
@@ -160,11 +177,20 @@ def build(catalogue: Catalogue, store: IndexStore, embedder: Embedder, cache_dir
         passage_inputs = [passage_input(p.article, x) for p in fresh for x in p.passages]
         sentence_inputs = [p.article.text[s.start:s.end]
                            for p in fresh for x in p.passages for s in x.sentences]
-        tick(phase="embed", passages_to_embed=len(passage_inputs))
-        passage_vectors = embedder.passages(
-            passage_inputs, progress=lambda n: tick(passages_embedded=state.passages_embedded + n)
-        )
-        sentence_vectors = embedder.passages(sentence_inputs)
+        tick(phase="embed", passages_to_embed=len(passage_inputs),
+             sentences_to_embed=len(sentence_inputs))
+        cache = VectorCache(vector_cache) if vector_cache is not None else None
+        try:
+            passage_vectors, computed = encode(
+                embedder, cache, passage_inputs,
+                progress=lambda n: tick(passages_embedded=state.passages_embedded + n))
+            sentence_vectors, computed_s = encode(
+                embedder, cache, sentence_inputs,
+                progress=lambda n: tick(sentences_embedded=state.sentences_embedded + n))
+        finally:
+            if cache is not None:
+                cache.close()
+        computed += computed_s
         languages, means = language_means(embedder, cache_dir)
 
         tick(phase="publish")
@@ -175,14 +201,12 @@ def build(catalogue: Catalogue, store: IndexStore, embedder: Embedder, cache_dir
             part.vectors = passage_vectors[p_cursor:p_cursor + n_p]
             part.sentence_vectors = sentence_vectors[s_cursor:s_cursor + n_s]
             p_cursor, s_cursor = p_cursor + n_p, s_cursor + n_s
-        dim = embedder.dim
         kept = [p for p in parts if p.passages]
         manifest = store.publish(
             model=embedder.id, recipe=RECIPE, articles=articles,
             passages=[x for p in kept for x in p.passages],
-            vectors=np.vstack([p.vectors for p in kept]) if kept else np.zeros((0, dim)),
-            sentence_vectors=(np.vstack([p.sentence_vectors for p in kept]) if kept
-                              else np.zeros((0, dim))),
+            vectors=_stack([p.vectors for p in kept], embedder),
+            sentence_vectors=_stack([p.sentence_vectors for p in kept], embedder),
             languages=languages, language_means=means,
         )
         tick(phase="done")
@@ -191,5 +215,6 @@ def build(catalogue: Catalogue, store: IndexStore, embedder: Embedder, cache_dir
             articles_embedded=len(fresh), articles_reused=len(articles) - len(fresh),
             articles_removed=removed, passages_total=manifest.passages,
             passages_embedded=len(passage_inputs), sentences_embedded=len(sentence_inputs),
-            seconds=time.monotonic() - started,
+            seconds=time.monotonic() - started, vectors_computed=computed,
+            vectors_cached=len(passage_inputs) + len(sentence_inputs) - computed,
         )

@@ -87,7 +87,7 @@ class Filters(BaseModel):
     def admits(self, article: Article) -> bool:
         if self.since and (article.published is None or article.published < self.since):
             return False
-        if self.outlet and article.source.casefold() != self.outlet.casefold():
+        if self.outlet and article.outlet.casefold() != self.outlet.casefold():
             return False
         return not self.language or article.language == self.language
 
@@ -111,7 +111,7 @@ def _named(values: set[str]) -> str:
 def _check_known(version: IndexVersion, filters: Filters) -> None:
     """An outlet or a language the index has never held is a typo, not an empty answer."""
     if filters.outlet:
-        outlets = {a.source.casefold(): a.source for a in version.articles.values() if a.source}
+        outlets = {a.outlet.casefold(): a.outlet for a in version.articles.values() if a.outlet}
         if filters.outlet.casefold() not in outlets:
             near = difflib.get_close_matches(filters.outlet.casefold(), outlets, n=1)
             guess = f"; did you mean {outlets[near[0]]!r}?" if near else ""
@@ -137,5 +137,5 @@ def admitted(version: IndexVersion, filters: Filters | None) -> np.ndarray | Non
 def searched(version: IndexVersion, filters: Filters | None) -> Searched:
     filters = filters or Filters()
     articles = [a for a in version.articles.values() if filters.admits(a)]
-    return Searched(articles=len(articles), outlets=len({a.source for a in articles if a.source}),
+    return Searched(articles=len(articles), outlets=len({a.outlet for a in articles if a.outlet}),
                     since=filters.since, outlet=filters.outlet, language=filters.language)

@@ -541,7 +541,7 @@ class MilvusStore:
                 "article_id": passage.article_id, "ordinal": passage.ordinal,
                 "start": passage.start, "end": passage.end,
                 "sentences": [[s.start, s.end] for s in passage.sentences],
-                "published": _day(article.published), "outlet": article.source.casefold()}
+                "published": _day(article.published), "outlet": article.outlet.casefold()}
 
     def _create(self, collection: str, dim: int, fields: list[tuple[str, Any, dict]],
                 rows: int, key: Any = None) -> None:

@@ -15,7 +15,7 @@ RECIPE = "title-source-date/1"
 
 def passage_input(article: Article, passage: Passage) -> str:
     head = " · ".join(
-        part for part in (article.title, article.source,
+        part for part in (article.title, article.outlet,
                           article.published.isoformat() if article.published else "") if part
     )
     body = article.text[passage.start:passage.end]

@@ -88,7 +88,7 @@ class ArticleRef(BaseModel):
 
     @classmethod
     def of(cls, article: Article) -> ArticleRef:
-        return cls(id=article.id, title=article.title, outlet=article.source, url=article.url,
+        return cls(id=article.id, title=article.title, outlet=article.outlet, url=article.url,
                    published=article.published, language=article.language)
 
 

@@ -28,7 +28,12 @@ class IndexSettings(CorpusSettings):
         None, description="where provisioned models live (default: the user's cache folder, "
         "e.g. ~/.cache/newsdesk/models, shared by every data home)")
     batch_size: int = 16
-    threads: int = Field(1, description="torch threads; 0 = one per core. One: on a busy "
+    encoder: str = Field(
+        "onnx", description="onnx | torch | torch-bf16 | onnx-int8: how the model is run. onnx: "
+        "torch's vectors (cosine 0.9999998), queries 2x faster, no torch import at start-up; "
+        "torch-bf16: 1.7x less CPU to index on CPUs with bfloat16 (avx512_bf16), same R@1; "
+        "onnx-int8: 2x less CPU but XQuAD R@1 1.4 points lower (benchmarks/bench_encoders.py)")
+    threads: int = Field(1, description="encoder threads; 0 = one per core. One: on a busy "
                          "2-core machine two threads made questions 20x slower (2 s against "
                          "98 ms, benchmarks/bench_threads.py)")
     per_article: int = Field(2, description="at most this many passages of one article per answer")
@@ -62,3 +67,7 @@ class IndexSettings(CorpusSettings):
     @property
     def index_dir(self) -> Path:
         return self.home / "index"
+
+    @property
+    def vector_cache_path(self) -> Path:
+        return self.home / "vectors.sqlite3"

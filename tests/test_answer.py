@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot import cli
-from bot.answer import ABSTAIN_TEXT, QuestionError, compose, nothing_found
+from bot.answer import QuestionError, compose, nothing_found
 from bot.desk import Desk
 from bot.messages import LANGUAGES, grouped, say
 from index.filters import FilterError, Filters, Searched, parse_since
@@ -26,7 +26,7 @@ def test_seed_question_cites_the_french_korea_article(sample_desk: Desk) -> None
     assert first.article_id == "fr-coree-deepseek-telechargements"
     assert first.language == "fr" and first.n == 1
     assert first.url.startswith("https://example.org/") and first.published is not None
-    assert first.title and first.source
+    assert first.title and first.outlet
     text = sample_desk.article(first.article_id).text
     assert text[first.start:first.end] == first.excerpt
     assert "téléchargements" in first.excerpt
@@ -56,7 +56,7 @@ def test_off_topic_questions_abstain_and_cite_nothing(sample_desk: Desk) -> None
                      "Who won the Champions League final in 2019?"):
         answer = sample_desk.ask(question)
         assert answer.abstained, (question, answer.citations[:1])
-        assert answer.citations == [] and answer.text == ABSTAIN_TEXT
+        assert answer.citations == [] and answer.text.startswith("I don't know: nothing in")
 
 
 @pytest.mark.parametrize("question, message", [
@@ -224,12 +224,13 @@ def test_unknown_outlets_and_languages_are_one_line_naming_the_known(sample_desk
 def test_i_dont_know_says_what_was_searched_and_points_to_the_closest(
         sample_desk: Desk) -> None:
     articles = list(sample_desk.catalogue.articles())
-    outlets = {a.source for a in articles}
+    outlets = {a.outlet for a in articles}
     answer = sample_desk.ask("Did Canada ban TikTok?")  # bans, yes; Canada and TikTok, no
     assert answer.abstained and answer.citations == []
     assert answer.searched == Searched(articles=len(articles), outlets=len(outlets))
-    assert nothing_found(answer.searched) == \
-        f"nothing in {len(articles)} articles from {len(outlets)} sources answers that"
+    assert answer.text == nothing_found(answer.searched) == (
+        f"I don't know: nothing in {len(articles)} articles from {len(outlets)} outlets "
+        "answers that.")
     closest = [ref.id for ref in answer.closest]
     assert "en-australia-deepseek-ban" in closest and len(closest) <= 3
     australia = next(ref for ref in answer.closest if ref.id == "en-australia-deepseek-ban")
@@ -241,13 +242,16 @@ def test_i_dont_know_says_what_was_searched_and_points_to_the_closest(
     assert later.abstained and later.searched == Searched(articles=0, outlets=0,
                                                           since=date(2027, 1, 1))
     assert nothing_found(later.searched, "fr") == \
-        "rien dans 0 articles de 0 sources depuis le 2027-01-01 ne répond à cela"
+        "Je ne sais pas : rien dans 0 articles de 0 médias depuis le 2027-01-01 n’y répond."
 
 
 def test_what_was_searched_is_said_in_every_language_the_bot_speaks() -> None:
     searched = Searched(articles=1234, outlets=5, since=date(2024, 2, 1))
     lines = {lang: nothing_found(searched, lang) for lang in LANGUAGES}
-    assert lines["en"] == "nothing in 1,234 articles from 5 sources since 2024-02-01 answers that"
+    assert lines["en"] == ("I don't know: nothing in 1,234 articles from 5 outlets since "
+                           "2024-02-01 answers that.")
+    one = Searched(articles=1, outlets=1)
+    assert nothing_found(one) == "I don't know: nothing in 1 article from 1 outlet answers that."
     assert "1\u202f234" in lines["fr"] and "1.234" in lines["de"] and "1,234" in lines["ja"]
     assert len(set(lines.values())) == len(LANGUAGES)  # each its own
     assert all("2024-02-01" in line and "{" not in line for line in lines.values())
@@ -271,9 +275,10 @@ def test_ask_takes_filters_on_the_command_line_and_in_json_lines(
                           monkeypatch, capsys)
     assert status == 0 and "[1] Texas bans DeepSeek" in out
     status, out, _ = _run(["ask", "--since", "2027-01", BANS], sample_desk, monkeypatch, capsys)
-    assert status == 0 and "nothing in 0 articles from 0 sources since 2027-01-01" in out
+    assert status == 0 and "nothing in 0 articles from 0 outlets since 2027-01-01" in out
     status, out, _ = _run(["ask", "Did Canada ban TikTok?"], sample_desk, monkeypatch, capsys)
-    assert "\nclosest articles:\n  Australia bans DeepSeek" in out and "[1]" not in out
+    assert "\nClosest articles (not an answer):\n  Australia bans DeepSeek" in out
+    assert "[1]" not in out
     status, _, err = _run(["ask", "--since", "soon", BANS], sample_desk, monkeypatch, capsys)
     assert status == 1 and "error: cannot read the date 'soon'" in err
 

@@ -102,9 +102,9 @@ INSERT INTO sources (id, kind, location, added_by, added_at) VALUES
 
 
 def old_article(aid: str, source_id: str | None) -> tuple:
-    a = Article(id=aid, title=aid, source="Wire", language="en", origin="x",
+    a = Article(id=aid, title=aid, outlet="Wire", language="en", origin="x",
                 text=f"Story {aid}: Nvidia said the H20 needs an export licence.")
-    return (a.id, a.title, a.source, a.url, None, a.language, a.text, a.origin,
+    return (a.id, a.title, a.outlet, a.url, None, a.language, a.text, a.origin,
             a.content_hash, source_id, 1.0, 1.0)
 
 

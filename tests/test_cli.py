@@ -34,7 +34,7 @@ def test_first_ask_loads_the_sample_and_answers_in_json(tmp_path: Path) -> None:
     assert answer["abstained"] is False
     cite = answer["citations"][0]
     assert cite["article_id"] == "fr-coree-deepseek-telechargements"
-    assert set(cite) >= {"n", "article_id", "title", "source", "url", "published", "language",
+    assert set(cite) >= {"n", "article_id", "title", "outlet", "url", "published", "language",
                          "excerpt", "start", "end"}
 
     shown = run("article", "--json", cite["article_id"], home=home)
@@ -119,11 +119,11 @@ def test_logs_that_are_not_a_terminal_keep_one_message_per_line(tmp_path: Path) 
     aid = "an-id-that-makes-this-error-message-longer-than-eighty-columns-" * 2
     missing = run("article", aid, home=home)
     assert missing.stderr == f"error: no article with id '{aid}'\n"
-    # the model's log line names a long path, and one torch thread: what behaves on a busy
+    # the model's log line names a long path, and one encoder thread: what behaves on a busy
     # 2-core machine (benchmarks/bench_threads.py)
     model = run("model", home=home)
     [line] = model.stderr.splitlines()
-    assert line.startswith("INFO") and line.endswith(", 1 torch thread"), line
+    assert line.startswith("INFO") and line.endswith(", 1 thread"), line
 
 
 def test_fetch_indexes_whatever_waits_and_ask_and_stats_say_so(news_desk: Desk,

@@ -43,6 +43,8 @@ class CountingEmbedder:
     def __init__(self, real: Embedder, fail_after: int | None = None) -> None:
         self.real, self.fail_after, self.embedded = real, fail_after, 0
         self.id, self.dim, self.name = real.id, real.dim, real.name
+        self.recipe, self.passage_prefix = real.recipe, real.passage_prefix
+        self.batch_size = real.batch_size
 
     def queries(self, texts: Sequence[str]) -> np.ndarray:
         return self.real.queries(texts)

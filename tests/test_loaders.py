@@ -47,7 +47,7 @@ def test_markdown_front_matter_and_markup(tmp_path: Path) -> None:
     assert isinstance(article, Article)
     assert article.id == "kr-ban"
     assert article.published == date(2025, 2, 17)
-    assert article.language == "fr" and article.source == "Le Courrier"
+    assert article.language == "fr" and article.outlet == "Le Courrier"
     assert "**" not in article.text and "](" not in article.text and "#" not in article.text
     assert "nouveaux téléchargements de l’application" in article.text
     assert "le communiqué pour les détails" in article.text

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.storage import Storage
+from bot.discord.storage import _STEPS as storage_steps
+from bot.discord.storage import Storage
 from corpus.catalogue import _STEPS as CATALOGUE_STEPS
 from corpus.catalogue import Catalogue
 from corpus.migrations import applied, migrate
@@ -53,7 +54,8 @@ def test_a_first_release_catalogue_keeps_its_rows_and_gains_every_column(
 
     catalogue = Catalogue(path)
     old = catalogue.get("old")
-    assert old is not None and old.text.startswith("Nvidia said")
+    assert old is not None and old.text.startswith("Nvidia said") and old.outlet == "Wire"
+    assert "outlet" in columns(path, "articles") and "source" not in columns(path, "articles")
     assert {"summary_only", "duplicate_of", "text_hash", "entry_key"} <= columns(
         path, "articles")
     assert steps(path, "catalogue") == len(CATALOGUE_STEPS)
@@ -107,5 +109,5 @@ async def test_bot_storage_from_before_the_scheme_keeps_its_settings(tmp_path: P
     await storage.setup()
     config = await storage.guild(7)
     assert (config.moderator_role, config.cooldown) == (42, 3.5)
-    assert steps(path, "storage") == 1
+    assert steps(path, "storage") == len(storage_steps)
     assert await storage.record_answer(7, 1, 2, "who?", [], abstained=True) == 1

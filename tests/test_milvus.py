@@ -37,21 +37,21 @@ QUESTIONS = [json.loads(line)["question"] for line in
              .read_text("utf-8").splitlines() if line.strip()][::3]
 
 SMALL = {
-    "kr": Article(id="kr", title="South Korea suspends DeepSeek downloads", source="Wire",
+    "kr": Article(id="kr", title="South Korea suspends DeepSeek downloads", outlet="Wire",
                   url="https://example.org/kr", published=date(2025, 2, 17), language="en",
                   text="On 17 February South Korea suspended new downloads of the DeepSeek "
                        "app, citing data protection. The National Intelligence Service had "
                        "warned ministries about privacy risks."),
-    "tw": Article(id="tw", title="Taiwan bars agencies from DeepSeek", source="Wire",
+    "tw": Article(id="tw", title="Taiwan bars agencies from DeepSeek", outlet="Wire",
                   url="https://example.org/tw", published=date(2025, 2, 3), language="en",
                   text="Taiwan's digital ministry barred government agencies from using "
                        "DeepSeek, saying the service endangers national information security."),
-    "de": Article(id="de", title="Mistral stellt neues Modell vor", source="Netz",
+    "de": Article(id="de", title="Mistral stellt neues Modell vor", outlet="Netz",
                   url="https://example.org/de", published=date(2025, 3, 1), language="de",
                   text="Das französische Start-up Mistral hat ein neues Sprachmodell "
                        "vorgestellt. Es soll kleiner und schneller sein als sein Vorgänger."),
 }
-NEW = Article(id="it", title="Italy blocks DeepSeek", source="Wire", url="https://example.org/it",
+NEW = Article(id="it", title="Italy blocks DeepSeek", outlet="Wire", url="https://example.org/it",
               published=date(2025, 1, 30), language="en",
               text="Italy's data protection authority ordered DeepSeek to block its chatbot "
                    "in the country after the company failed to answer questions about how it "
@@ -102,7 +102,7 @@ def test_same_hits_and_answers_as_faiss(sample_desk: Desk, milvus_sample: Desk) 
 
 def test_filters_and_more_like_match_faiss(sample_desk: Desk, milvus_sample: Desk) -> None:
     articles = list(sample_desk.retriever().version.articles.values())
-    outlet = max({a.source for a in articles}, key=lambda s: sum(a.source == s for a in articles))
+    outlet = max({a.outlet for a in articles}, key=lambda s: sum(a.outlet == s for a in articles))
     days = sorted(a.published for a in articles if a.published)
     chosen = [Filters(language="de"), Filters(outlet=outlet), Filters(since=days[len(days) // 2]),
               Filters(language="en", since=days[len(days) // 3])]

@@ -29,7 +29,7 @@ from conftest import make_settings
 from discord_fixtures import ARTICLES, write_articles
 
 from bot.desk import Desk
-from bot.storage import Storage
+from bot.discord.storage import Storage
 from index.embedder import Embedder
 
 NEWSDESK = str(Path(sys.executable).parent / "newsdesk")
@@ -300,9 +300,10 @@ async def test_run_answers_a_mention_over_real_sockets(tmp_path: Path, home: Pat
 
     body = reply.body
     [embed] = body["embeds"]
-    assert embed["title"] == QUESTION
-    assert embed["fields"][0]["name"].startswith("[1] Taiwan bars government agencies"), embed
-    assert "Ministry of Digital Affairs" in embed["fields"][0]["value"]
+    assert "title" not in embed  # the compact answer does not repeat the question
+    assert "\n[1] [Taiwan bars government agencies from DeepSeek](https://example.org/" \
+        "tw-deepseek) — " in embed["description"], embed
+    assert "Ministry of Digital Affairs" in embed["description"]
     assert body["allowed_mentions"]["parse"] == [], body["allowed_mentions"]
     assert body["allowed_mentions"].get("replied_user") is False
     assert int(body["message_reference"]["message_id"]) == MESSAGE_ID

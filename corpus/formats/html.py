@@ -25,7 +25,7 @@ def extract(html: str, origin: str, url: str = "") -> tuple[dict[str, Any], str]
     lang = _HTML_LANG.search(html[:5000])
     fields: dict[str, Any] = {
         "title": getattr(doc, "title", None) or "",
-        "source": getattr(doc, "sitename", None) or "",
+        "outlet": getattr(doc, "sitename", None) or "",
         "published": getattr(doc, "date", None) or None,
         "language": getattr(doc, "language", None) or (lang.group(1) if lang else ""),
         "url": url or getattr(doc, "url", None) or "",

@@ -1,4 +1,4 @@
-"""Markdown with optional YAML front matter (id, title, source, url, published, language)."""
+"""Markdown with optional YAML front matter (id, title, outlet, url, published, language)."""
 
 from __future__ import annotations
 

@@ -26,7 +26,7 @@ class FeedItem(BaseModel):
     key: str  # changes when the publisher changes the item
 
     def fallback(self, feed_title: str) -> dict[str, Any]:
-        return {"title": self.title, "published": self.published, "source": feed_title}
+        return {"title": self.title, "published": self.published, "outlet": feed_title}
 
 
 class ParsedFeed(BaseModel):

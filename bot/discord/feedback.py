@@ -11,6 +11,8 @@ from typing import Any
 
 import discord
 
+from bot.messages import say
+
 NONE = discord.AllowedMentions.none()
 
 
@@ -35,16 +37,10 @@ class FeedbackButton(
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         storage = interaction.client.storage
         if await storage.answer_row(self.answer_id) is None:
-            await interaction.response.send_message("That answer is no longer on record.",
+            await interaction.response.send_message(say("gone", str(interaction.locale)),
                                                     ephemeral=True, allowed_mentions=NONE)
             return
         await storage.vote(self.answer_id, interaction.user.id, 1 if self.vote == "up" else -1)
-        await interaction.response.send_message("Thanks — your feedback is recorded.",
+        await interaction.response.send_message(say("thanks", str(interaction.locale)),
                                                 ephemeral=True, allowed_mentions=NONE)
 
-
-def feedback_view(answer_id: int) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    view.add_item(FeedbackButton("up", answer_id))
-    view.add_item(FeedbackButton("down", answer_id))
-    return view

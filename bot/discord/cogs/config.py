@@ -12,8 +12,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord_bot import NONE, NewsdeskBot
-from bot.permissions import ADMINS_ONLY, NotAllowed, is_admin
+from bot.discord.client import NONE, NewsdeskBot
+from bot.discord.permissions import require_admin
 
 ModeChoice = Literal["mention", "all"]
 
@@ -31,9 +31,7 @@ class Config(commands.GroupCog, group_name="config",
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         """Discord hides /config from members, but a server's permission override can show
         it; the bot's error handler gives the one reply."""
-        if interaction.guild_id is not None and is_admin(interaction):
-            return True
-        raise NotAllowed(ADMINS_ONLY)
+        return await require_admin(interaction)
 
     async def _done(self, interaction: discord.Interaction, text: str, action: str) -> None:
         await self.bot.storage.audit(interaction.guild_id or 0, interaction.user.id,
@@ -70,6 +68,17 @@ class Config(commands.GroupCog, group_name="config",
                    mode: ModeChoice) -> None:
         await self.bot.storage.enable_channel(interaction.guild_id or 0, channel.id, mode)
         await self._done(interaction, f"{channel.mention} now uses mode {mode}.", "mode")
+
+    @app_commands.command(name="private",
+                          description="Make /ask answer only the asker in a channel by default")
+    @app_commands.describe(channel="the channel", private="true: answers are private there "
+                           "unless a member asks with private:false")
+    async def private(self, interaction: discord.Interaction, channel: discord.TextChannel,
+                      private: bool) -> None:
+        await self.bot.storage.set_private(interaction.guild_id or 0, channel.id, private)
+        text = (f"/ask in {channel.mention} now answers privately by default." if private
+                else f"/ask in {channel.mention} now answers in the channel by default.")
+        await self._done(interaction, text, "private")
 
     @app_commands.command(name="moderator-role",
                           description="Members with this role may moderate (leave empty to clear)")

@@ -12,9 +12,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord_bot import NONE, NewsdeskBot
-from bot.permissions import is_moderator
-from bot.render import clip, escape
+from bot.discord.client import NONE, NewsdeskBot
+from bot.discord.permissions import may_moderate, require_moderator
+from bot.discord.render import clip, escape
 from corpus.errors import NewsdeskError
 
 log = logging.getLogger("newsdesk." + __name__)
@@ -53,14 +53,10 @@ class Moderation(commands.Cog):
     def __init__(self, bot: NewsdeskBot) -> None:
         self.bot = bot
 
-    async def _allowed(self, interaction: discord.Interaction) -> bool:
-        config = await self.bot.storage.guild(interaction.guild_id or 0)
-        if is_moderator(interaction, config):
-            return True
-        await interaction.response.send_message(
-            "Only moderators (Manage Messages, or the moderator role) can do that.",
-            ephemeral=True, allowed_mentions=NONE)
-        return False
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        """Every command here is for moderators: declared once, answered once by the bot's
+        error handler (a server's permission override may show them to anyone)."""
+        return await require_moderator(interaction)
 
     async def _audit(self, interaction: discord.Interaction, action: str, detail: str) -> None:
         await self.bot.storage.audit(interaction.guild_id or 0, interaction.user.id,
@@ -72,22 +68,17 @@ class Moderation(commands.Cog):
     @app_commands.default_permissions(manage_messages=True)
     @app_commands.guild_only()
     async def reindex(self, interaction: discord.Interaction, full: bool = False) -> None:
-        if not await self._allowed(interaction):
-            return
-        running = self.bot.reindexing
-        if running is not None:
-            await interaction.response.send_message(
-                f"A reindex is already running (started {_ago(time.monotonic() - running.started)}"
-                f" ago by {escape(running.by)}); answers keep coming from the current index.",
-                ephemeral=True, allowed_mentions=NONE)
+        task = self.bot.reindexer.start(str(interaction.user), full=full)
+        if task is None:
+            await interaction.response.send_message(self._busy(), ephemeral=True,
+                                                    allowed_mentions=NONE)
             return
         await interaction.response.send_message("Reindex starting…", allowed_mentions=NONE)
-        status = _Status(interaction, await interaction.original_response())
         await self._audit(interaction, "reindex", "full" if full else "incremental")
-        task = asyncio.create_task(self.bot.reindex(full, str(interaction.user)))
+        status = _Status(interaction, await interaction.original_response())
         while not task.done():
             await asyncio.wait({task}, timeout=STATUS_EVERY)
-            state = self.bot.reindexing
+            state = self.bot.reindexer.state
             if state is not None and state.progress is not None and not task.done():
                 p = state.progress
                 with contextlib.suppress(discord.HTTPException):
@@ -111,6 +102,12 @@ class Moderation(commands.Cog):
             text = f"Nothing changed: index {stats.version} is up to date."
         await status.edit(text)
 
+    def _busy(self) -> str:
+        state = self.bot.reindexer.state
+        since = f" (started {_ago(time.monotonic() - state.started)} ago by " \
+            f"{escape(state.by)})" if state else ""
+        return f"A reindex is already running{since}; answers keep coming from the current index."
+
     # -- /sources -------------------------------------------------------------
     sources = app_commands.Group(
         name="sources", description="The news sources newsdesk reads", guild_only=True,
@@ -118,9 +115,7 @@ class Moderation(commands.Cog):
 
     @sources.command(name="list", description="Every source with its last fetch and status")
     async def sources_list(self, interaction: discord.Interaction) -> None:
-        if not await self._allowed(interaction):
-            return
-        rows = await asyncio.to_thread(self.bot.desk.registry.all)
+        rows = await asyncio.to_thread(self.bot.desk.sources)
         if not rows:
             text = "No sources yet. Add one with `/sources add`."
         else:
@@ -139,8 +134,6 @@ class Moderation(commands.Cog):
     @app_commands.describe(location="a feed or article URL, or a folder inside the sources "
                                     "folder")
     async def sources_add(self, interaction: discord.Interaction, location: str) -> None:
-        if not await self._allowed(interaction):
-            return
         await interaction.response.defer(ephemeral=True, thinking=True)
         try:
             source, outcome = await asyncio.to_thread(
@@ -157,15 +150,12 @@ class Moderation(commands.Cog):
             text += f" {len(outcome.errors)} items failed: {escape(clip(outcome.errors[0], 300))}"
         if outcome.added or outcome.updated:
             text += " Indexing them now; they are searchable once it is done."
-            if self.bot.reindexing is None:
-                self._background_reindex(str(interaction.user))
+            self.bot.reindexer.start(str(interaction.user), read_folders=False)
         await interaction.followup.send(clip(text, 2000), ephemeral=True, allowed_mentions=NONE,
                                         suppress_embeds=True)
 
     @sources.command(name="fetch", description="Fetch every feed and URL now, then reindex")
     async def sources_fetch(self, interaction: discord.Interaction) -> None:
-        if not await self._allowed(interaction):
-            return
         await interaction.response.defer(ephemeral=True, thinking=True)
         outcomes = await self.bot.fetch_sources(due_only=False)
         await self._audit(interaction, "sources fetch", f"{len(outcomes)} sources")
@@ -177,26 +167,21 @@ class Moderation(commands.Cog):
         if failed:
             text += "\n" + "\n".join(f"`{o.source_id}`: {escape(clip(o.errors[0], 200))}"
                                       for o in failed[:5])
-        if (added or updated) and self.bot.reindexing is None:
-            self._background_reindex(str(interaction.user))
+        # also when the catalogue was already ahead (a "not modified" fetch right after
+        # `/sources add`, or an index that failed): nothing waits unsearchable
+        behind = added or updated or await asyncio.to_thread(self.bot.desk.pending)
+        if behind and self.bot.reindexer.start(str(interaction.user), read_folders=False):
             text += "\nReindexing in the background."
         await interaction.followup.send(clip(text, 2000), ephemeral=True, allowed_mentions=NONE,
                                         suppress_embeds=True)
 
-    def _background_reindex(self, by: str) -> None:
-        def report(task: asyncio.Task) -> None:
-            if not task.cancelled() and task.exception() is not None:
-                log.error("background reindex failed: %s", task.exception())
-
-        asyncio.create_task(self.bot.reindex(False, by)).add_done_callback(report)
-
     @sources.command(name="remove", description="Remove a source; its articles leave the index")
-    @app_commands.describe(source_id="the id shown by /sources list")
+    @app_commands.describe(source_id="the id shown by /sources list, or its location")
     async def sources_remove(self, interaction: discord.Interaction, source_id: str) -> None:
-        if not await self._allowed(interaction):
-            return
         try:
-            source, removed = await asyncio.to_thread(self.bot.desk.remove_source, source_id)
+            source, removed = await asyncio.to_thread(
+                self.bot.desk.remove_source, source_id,
+                within=self.bot.desk.settings.sources_root)
         except NewsdeskError as exc:
             await interaction.response.send_message(str(exc), ephemeral=True,
                                                     allowed_mentions=NONE)
@@ -206,16 +191,36 @@ class Moderation(commands.Cog):
             f"Removed `{source.id}` and its {removed} articles; they leave the index at the "
             "next `/reindex`.", ephemeral=True, allowed_mentions=NONE)
 
+    @sources_remove.autocomplete("source_id")
+    async def _source_choices(self, interaction: discord.Interaction,
+                              typed: str) -> list[app_commands.Choice[str]]:
+        """Sources whose id or location holds what was typed; nothing for non-moderators
+        (autocomplete does not pass through the cog's check)."""
+        if not await may_moderate(interaction):
+            return []
+        rows = await asyncio.to_thread(self.bot.desk.source_choices, typed, 25)
+        return [app_commands.Choice(name=clip(f"{s.id} — {s.kind} {s.location}", 100),
+                                    value=s.id) for s in rows]
+
     # -- /audit and /stats ------------------------------------------------------
-    @app_commands.command(name="audit", description="The latest moderator actions")
-    @app_commands.default_permissions(manage_messages=True)
-    @app_commands.guild_only()
-    async def audit(self, interaction: discord.Interaction) -> None:
-        if not await self._allowed(interaction):
-            return
+    audit = app_commands.Group(
+        name="audit", description="What moderators did, and what members asked in vain",
+        guild_only=True, default_permissions=discord.Permissions(manage_messages=True))
+
+    @audit.command(name="actions", description="The latest moderator actions")
+    async def audit_actions(self, interaction: discord.Interaction) -> None:
         entries = await self.bot.storage.audit_entries(interaction.guild_id or 0)
         lines = [f"<t:{int(e.at)}:f> {escape(e.user_name)}: {e.action} {escape(e.detail)}"
                  for e in entries] or ["No moderator actions yet."]
+        await interaction.response.send_message(clip("\n".join(lines), 2000), ephemeral=True,
+                                                allowed_mentions=NONE)
+
+    @audit.command(name="unanswered",
+                   description="Questions the bot declined or that got 👎, most asked first")
+    async def audit_unanswered(self, interaction: discord.Interaction) -> None:
+        rows = await self.bot.storage.unanswered(interaction.guild_id or 0)
+        lines = [f"{u.asked}× {escape(clip(u.question, 200))} ({u.declined} declined, "
+                 f"{u.down_votes} 👎)" for u in rows] or ["No unanswered questions yet."]
         await interaction.response.send_message(clip("\n".join(lines), 2000), ephemeral=True,
                                                 allowed_mentions=NONE)
 
@@ -223,8 +228,6 @@ class Moderation(commands.Cog):
     @app_commands.default_permissions(manage_messages=True)
     @app_commands.guild_only()
     async def stats(self, interaction: discord.Interaction) -> None:
-        if not await self._allowed(interaction):
-            return
         figures = await asyncio.to_thread(self.bot.desk.stats)
         guild_id = interaction.guild_id or 0
         midnight = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
@@ -235,7 +238,8 @@ class Moderation(commands.Cog):
             created = datetime.fromisoformat(figures.index_created)
             age = _ago((datetime.now(UTC) - created).total_seconds())
         ratio = f"{feedback.ratio:.0%} 👍" if feedback.ratio is not None else "no votes yet"
-        text = (f"Articles: {figures.articles}\nPassages: {figures.indexed_passages}\n"
+        text = (f"Articles: {figures.articles} ({figures.pending} waiting to be indexed)\n"
+                f"Passages: {figures.indexed_passages}\n"
                 f"Index: {figures.index_version or 'none'} (built {age} ago)\n"
                 f"Questions today: {today}\nFeedback: {ratio} ({feedback.up} 👍 / "
                 f"{feedback.down} 👎)\n"

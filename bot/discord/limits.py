@@ -5,16 +5,16 @@ from __future__ import annotations
 import asyncio
 import math
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 
 class Cooldowns:
     """One question per user per `seconds`, per guild."""
 
-    def __init__(self, clock=time.monotonic) -> None:
+    def __init__(self, clock: Callable[[], float] | None = None) -> None:
         self._last: dict[tuple[int | None, int], float] = {}
-        self._clock = clock
+        self._clock = clock or (lambda: time.monotonic())  # looked up at each call
 
     def retry_after(self, guild_id: int | None, user_id: int, seconds: float) -> int:
         """0 if the user may ask now (and records it), else whole seconds to wait."""

@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Literal
 
 import aiosqlite
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
-from corpus.migrations import Step, migrate
+from bot.answer import Answer
+from corpus.migrations import Step, add_column, migrate
 
 Mode = Literal["mention", "all"]
 DEFAULT_COOLDOWN = 10.0
@@ -70,8 +71,21 @@ CREATE INDEX IF NOT EXISTS threads_id ON threads(thread_id);
 CREATE INDEX IF NOT EXISTS answers_guild ON answers(guild_id, at);
 CREATE INDEX IF NOT EXISTS audit_guild ON audit(guild_id, at);
 """
-# released steps are never edited: a schema change is a new step at the end
-_STEPS: list[Step] = [_SCHEMA]
+_PRIVATE_CHANNELS = """
+CREATE TABLE IF NOT EXISTS private_channels (
+    guild_id INTEGER NOT NULL,
+    channel_id INTEGER NOT NULL,
+    PRIMARY KEY (guild_id, channel_id)
+);
+"""
+# released steps are never edited: a schema change is a new step at the end. (Step 1's
+# `DEFAULT 10` for cooldown is never used: rows are always written with DEFAULT_COOLDOWN.)
+_STEPS: list[Step] = [
+    _SCHEMA,
+    _PRIVATE_CHANNELS,
+    # the whole Answer as JSON, so its Sources and More buttons work after a restart
+    add_column("answers", "body", "TEXT"),
+]
 
 
 def _migrate(path: Path) -> None:
@@ -81,10 +95,25 @@ def _migrate(path: Path) -> None:
 
 
 class GuildConfig(BaseModel):
-    guild_id: int
+    """One guild's settings; frozen, because the storage hands out its cached copy."""
+
+    model_config = ConfigDict(frozen=True)
+
+    guild_id: int | None
     moderator_role: int | None = None
     cooldown: float = DEFAULT_COOLDOWN
     channels: dict[int, Mode] = {}
+    private_channels: frozenset[int] = frozenset()  # /ask answers only the asker by default
+
+
+class Unanswered(BaseModel):
+    """A question the community asked and the corpus could not answer well."""
+
+    question: str
+    asked: int  # times declined or voted 👎
+    declined: int
+    down_votes: int
+    last: float
 
 
 class AuditEntry(BaseModel):
@@ -108,6 +137,9 @@ class Feedback(BaseModel):
 class Storage:
     def __init__(self, path: Path) -> None:
         self.path = path
+        # every message reads its guild's settings: keep them, forget them when a setter runs
+        self._guilds: dict[int | None, GuildConfig] = {}
+        self._changes: dict[int, int] = {}  # per guild: how many writes, to spot stale reads
 
     async def setup(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -128,34 +160,63 @@ class Storage:
         return rows[0] if rows else None
 
     # -- per-guild settings ------------------------------------------------
-    async def guild(self, guild_id: int) -> GuildConfig:
-        row = await self._one(
-            "SELECT moderator_role, cooldown FROM guilds WHERE guild_id = ?", (guild_id,))
-        channels = await self._all(
-            "SELECT channel_id, mode FROM channels WHERE guild_id = ?", (guild_id,))
-        config = GuildConfig(guild_id=guild_id, channels={c: m for c, m in channels})
-        if row:
-            config.moderator_role, config.cooldown = row[0], row[1]
+    async def guild(self, guild_id: int | None) -> GuildConfig:
+        """The guild's settings (defaults outside a guild), read from disk once per change."""
+        cached = self._guilds.get(guild_id)
+        if cached is not None:
+            return cached
+        if guild_id is None:
+            return GuildConfig(guild_id=None)
+        changes = self._changes.get(guild_id, 0)
+        config = await self._read_guild(guild_id)
+        if self._changes.get(guild_id, 0) == changes:
+            self._guilds[guild_id] = config
         return config
+
+    async def _read_guild(self, guild_id: int) -> GuildConfig:
+        async with aiosqlite.connect(self.path, timeout=30) as db:
+            async with db.execute("SELECT moderator_role, cooldown FROM guilds WHERE guild_id = ?",
+                                  (guild_id,)) as cur:
+                row = await cur.fetchone()
+            async with db.execute("SELECT channel_id, mode FROM channels WHERE guild_id = ?",
+                                  (guild_id,)) as cur:
+                channels = {c: m for c, m in await cur.fetchall()}
+            async with db.execute("SELECT channel_id FROM private_channels WHERE guild_id = ?",
+                                  (guild_id,)) as cur:
+                private = frozenset(c for (c,) in await cur.fetchall())
+        values: dict = {"moderator_role": row[0], "cooldown": row[1]} if row else {}
+        return GuildConfig(guild_id=guild_id, channels=channels, private_channels=private,
+                           **values)
+
+    @asynccontextmanager
+    async def _writing(self, guild_id: int) -> AsyncIterator[aiosqlite.Connection]:
+        """A change to the guild's settings: its cached copy is dropped once committed, and
+        a read that began before the commit does not put the old copy back."""
+        try:
+            async with self._db() as db:
+                yield db
+        finally:
+            self._changes[guild_id] = self._changes.get(guild_id, 0) + 1
+            self._guilds.pop(guild_id, None)
 
     async def _upsert_guild(self, db: aiosqlite.Connection, guild_id: int) -> None:
         await db.execute("INSERT OR IGNORE INTO guilds (guild_id, cooldown) VALUES (?, ?)",
                          (guild_id, DEFAULT_COOLDOWN))
 
     async def set_moderator_role(self, guild_id: int, role_id: int | None) -> None:
-        async with self._db() as db:
+        async with self._writing(guild_id) as db:
             await self._upsert_guild(db, guild_id)
             await db.execute("UPDATE guilds SET moderator_role = ? WHERE guild_id = ?",
                              (role_id, guild_id))
 
     async def set_cooldown(self, guild_id: int, seconds: float) -> None:
-        async with self._db() as db:
+        async with self._writing(guild_id) as db:
             await self._upsert_guild(db, guild_id)
             await db.execute("UPDATE guilds SET cooldown = ? WHERE guild_id = ?",
                              (seconds, guild_id))
 
     async def enable_channel(self, guild_id: int, channel_id: int, mode: Mode) -> None:
-        async with self._db() as db:
+        async with self._writing(guild_id) as db:
             await db.execute(
                 "INSERT INTO channels (guild_id, channel_id, mode) VALUES (?, ?, ?) "
                 "ON CONFLICT (guild_id, channel_id) DO UPDATE SET mode = excluded.mode",
@@ -163,11 +224,20 @@ class Storage:
             )
 
     async def disable_channel(self, guild_id: int, channel_id: int) -> bool:
-        async with self._db() as db:
+        async with self._writing(guild_id) as db:
             cur = await db.execute(
                 "DELETE FROM channels WHERE guild_id = ? AND channel_id = ?", (guild_id, channel_id)
             )
             return cur.rowcount > 0
+
+    async def set_private(self, guild_id: int, channel_id: int, private: bool) -> None:
+        async with self._writing(guild_id) as db:
+            if private:
+                await db.execute("INSERT OR IGNORE INTO private_channels (guild_id, channel_id)"
+                                 " VALUES (?, ?)", (guild_id, channel_id))
+            else:
+                await db.execute("DELETE FROM private_channels WHERE guild_id = ? AND "
+                                 "channel_id = ?", (guild_id, channel_id))
 
     # -- audit log -------------------------------------------------------------
     async def audit(self, guild_id: int, user_id: int, user_name: str, action: str,
@@ -188,15 +258,21 @@ class Storage:
 
     # -- answers, feedback, threads ---------------------------------------------
     async def record_answer(self, guild_id: int | None, channel_id: int | None, user_id: int,
-                            question: str, cited: list[str], abstained: bool) -> int:
+                            question: str, cited: list[str], abstained: bool,
+                            answer: Answer | None = None) -> int:
         async with self._db() as db:
             cur = await db.execute(
                 "INSERT INTO answers (guild_id, channel_id, user_id, question, cited, abstained,"
-                " at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                " at, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (guild_id, channel_id, user_id, question, json.dumps(cited), int(abstained),
-                 time.time()),
+                 time.time(), answer.model_dump_json() if answer else None),
             )
             return int(cur.lastrowid or 0)
+
+    async def answer(self, answer_id: int) -> Answer | None:
+        """The answer as it was sent; None if unknown or recorded before bodies were kept."""
+        row = await self._one("SELECT body FROM answers WHERE id = ?", (answer_id,))
+        return Answer.model_validate_json(row[0]) if row and row[0] else None
 
     async def answer_row(self, answer_id: int) -> tuple[int | None, str, list[str]] | None:
         row = await self._one(
@@ -232,3 +308,27 @@ class Storage:
             "SELECT question FROM threads WHERE thread_id = ? ORDER BY rowid DESC LIMIT ?",
             (thread_id, limit))
         return [r[0] for r in reversed(rows)]
+
+    async def unanswered(self, guild_id: int | None = None, limit: int = 20) -> list[Unanswered]:
+        """Questions declined or voted 👎 (in one guild, or everywhere), the most frequent
+        first: the news the community wants and the corpus lacks."""
+        rows = await self._all(
+            "SELECT a.question, a.abstained, (SELECT COUNT(*) FROM feedback f WHERE "
+            "f.answer_id = a.id AND f.vote < 0) AS down, a.at FROM answers a "
+            "WHERE (? IS NULL OR a.guild_id = ?) AND (a.abstained = 1 OR down > 0)",
+            (guild_id, guild_id))
+        groups: dict[str, Unanswered] = {}
+        for question, abstained, down, at in rows:
+            key = " ".join(question.casefold().split()).rstrip("?？ ")
+            seen = groups.get(key)
+            if seen is None:
+                groups[key] = Unanswered(question=question, asked=1, declined=int(abstained),
+                                         down_votes=down, last=at)
+                continue
+            seen.asked += 1
+            seen.declined += int(abstained)
+            seen.down_votes += down
+            if at > seen.last:
+                seen.question, seen.last = question, at
+        ranked = sorted(groups.values(), key=lambda u: (-u.asked, -u.last))
+        return ranked[:limit]

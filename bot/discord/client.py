@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
-from dataclasses import dataclass, field
 
 import discord
 from discord import app_commands
@@ -18,27 +16,22 @@ from discord.ext import commands, tasks
 
 from bot.answer import Answer
 from bot.desk import Desk
-from bot.feedback import FeedbackButton
-from bot.limits import AnswerSlots, Cooldowns
-from bot.permissions import NotAllowed
-from bot.storage import Storage
+from bot.discord.limits import AnswerSlots, Cooldowns
+from bot.discord.permissions import NotAllowed
+from bot.discord.reindex import Reindexer
+from bot.discord.storage import Storage
+from bot.discord.translator import CatalogueTranslator
+from bot.discord.views import ITEMS
+from bot.messages import say
 from corpus.errors import NewsdeskError
 from corpus.poll import SourceOutcome
-from index.builder import BuildProgress, BuildStats
+from index.filters import Filters
+from index.ranking import ArticleRef
 
 log = logging.getLogger("newsdesk." + __name__)
 
 NONE = discord.AllowedMentions.none()
-COGS = ("bot.cogs.ask", "bot.cogs.moderation", "bot.cogs.config")
-
-
-@dataclass
-class ReindexState:
-    """What the status message shows; written by the worker thread, read by the loop."""
-
-    started: float = field(default_factory=time.monotonic)
-    by: str = ""
-    progress: BuildProgress | None = None
+COGS = ("bot.discord.cogs.ask", "bot.discord.cogs.moderation", "bot.discord.cogs.config")
 
 
 class NewsdeskBot(commands.AutoShardedBot):
@@ -52,15 +45,16 @@ class NewsdeskBot(commands.AutoShardedBot):
         self.storage = Storage(desk.settings.home / "bot.sqlite3")
         self.cooldowns = Cooldowns()
         self.slots = AnswerSlots(desk.settings.max_concurrent_answers)
-        self.reindexing: ReindexState | None = None
+        self.reindexer = Reindexer(desk)
         self.tree.on_error = self.on_app_command_error
 
     async def setup_hook(self) -> None:
         await self.storage.setup()
-        self.add_dynamic_items(FeedbackButton)
+        self.add_dynamic_items(*ITEMS)
         self.poller.change_interval(minutes=self.desk.settings.poll_minutes)
         if not self.desk.settings.answer_only:  # a shard of a shared index never fetches
             self.poller.start()
+        await self.tree.set_translator(CatalogueTranslator())
         for cog in COGS:
             await self.load_extension(cog)
         guild_id = self.desk.settings.sync_guild
@@ -77,21 +71,21 @@ class NewsdeskBot(commands.AutoShardedBot):
 
     async def on_app_command_error(self, interaction: discord.Interaction,
                                    error: app_commands.AppCommandError) -> None:
-        """One reply per failure: a refused check says why (it is no crash); anything else is
-        logged with its traceback for the moderators."""
+        """One reply per failure, in the asker's language: a refused check says why (it is
+        no crash); anything else is logged with its traceback for the moderators."""
         original = getattr(error, "original", error)
+        name = interaction.command.qualified_name if interaction.command else "?"
+        locale = str(interaction.locale)
         if isinstance(error, app_commands.CheckFailure):
-            log.info("refused /%s for %s: %s", interaction.command.qualified_name
-                     if interaction.command else "?", interaction.user, error)
-            text = str(error) if isinstance(error, NotAllowed) else \
+            log.info("refused /%s for %s: %s", name, interaction.user, error)
+            text = say(error.key, locale) if isinstance(error, NotAllowed) else \
                 "You cannot use this command here."
         elif isinstance(original, NewsdeskError):  # e.g. a damaged catalogue: say so
-            log.warning("/%s: %s", interaction.command.qualified_name
-                        if interaction.command else "?", original)
+            log.warning("/%s: %s", name, original)
             text = str(original)[:1900]
         else:
             log.exception("command failed", exc_info=error)
-            text = "Something went wrong; the moderators can find the details in the bot's log."
+            text = say("failed", locale)
         if interaction.response.is_done():
             await interaction.followup.send(text, ephemeral=True, allowed_mentions=NONE)
         else:
@@ -99,19 +93,32 @@ class NewsdeskBot(commands.AutoShardedBot):
 
     # -- work off the event loop ------------------------------------------------
     async def answer(self, question: str, context: list[str] | None = None,
-                     locale: str = "") -> Answer:
+                     locale: str = "", filters: Filters | None = None) -> Answer:
         """`locale`: the asker's (Discord's interaction locale, else the guild's), a hint for
         the question's language, which the bot's own words then follow."""
         async with self.slots.slot():
-            return await asyncio.to_thread(self.desk.ask, question, 8, context, locale)
+            return await asyncio.to_thread(self.desk.ask, question, 8, context, locale,
+                                           filters)
+
+    async def more_like(self, answer: Answer, count: int = 5) -> list[ArticleRef]:
+        """"More like this": the next best articles on the story the answer cites."""
+        cited = [c.article_id for c in answer.citations]
+        async with self.slots.slot():
+            return await asyncio.to_thread(self.desk.more_like, cited, None, count)
+
+    async def outlets(self) -> list[str]:
+        return await asyncio.to_thread(self.desk.outlets)
 
     @tasks.loop(minutes=30)
     async def poller(self) -> None:
-        """Fetch due feeds and URLs off the loop; reindex when something changed."""
+        """Fetch due feeds and URLs off the loop; reindex when something changed (the fetch
+        has just read the folders, so the reindex does not read them again)."""
         try:
             outcomes = await self.fetch_sources(due_only=True)
-            if any(o.changed for o in outcomes) and self.reindexing is None:
-                await self.reindex(False, "scheduled fetch")
+            task = self.reindexer.start("scheduled fetch", read_folders=False) \
+                if any(o.changed for o in outcomes) else None
+            if task is not None:  # one round at a time; a failure is logged by the runner
+                await asyncio.wait({task})
         except NewsdeskError as exc:  # e.g. the catalogue is busy: the next round tries again
             log.warning("scheduled fetch failed: %s", exc)
         except Exception:  # the next round tries again; the old index keeps serving
@@ -123,17 +130,3 @@ class NewsdeskBot(commands.AutoShardedBot):
 
     async def fetch_sources(self, due_only: bool) -> list[SourceOutcome]:
         return await asyncio.to_thread(self.desk.fetch, due_only)
-
-    async def reindex(self, full: bool, by: str) -> BuildStats:
-        """Refresh folder sources and rebuild; the old index serves until the swap."""
-        state = ReindexState(by=by)
-        self.reindexing = state
-
-        def progress(p: BuildProgress) -> None:
-            state.progress = p.model_copy()
-
-        try:
-            await asyncio.to_thread(self.desk.refresh_folders)
-            return await asyncio.to_thread(self.desk.reindex, full, progress)
-        finally:
-            self.reindexing = None
