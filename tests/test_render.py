@@ -127,3 +127,16 @@ def test_i_dont_know_says_what_was_searched_and_points_to_the_closest_articles()
                         "The Wire · 2024-05-01 · en")
     assert not QUOTE.findall(embed.description)  # pointed to, never quoted as an answer
     assert embed.colour == discord.Colour.light_grey()
+
+
+def test_a_reindex_status_says_its_rate_and_time_left() -> None:
+    from bot.discord.cogs.moderation import reindex_status
+    from index.builder import BuildProgress
+
+    scanning = BuildProgress(phase="scan", articles_scanned=3, articles_total=40, elapsed=2)
+    assert reindex_status(scanning) == "Reindexing… 3/40 articles scanned, 2 s elapsed"
+    embedding = BuildProgress(phase="embed", passages_embedded=100, passages_to_embed=100,
+                              sentences_embedded=100, sentences_to_embed=400, elapsed=20)
+    assert reindex_status(embedding) == (
+        "Reindexing… 100/100 passages, 100/400 sentences embedded (10.0/s), 20 s elapsed, "
+        "about 30 s left")

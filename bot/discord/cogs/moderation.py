@@ -16,10 +16,26 @@ from bot.discord.client import NONE, NewsdeskBot
 from bot.discord.permissions import may_moderate, require_moderator
 from bot.discord.render import clip, escape
 from corpus.errors import NewsdeskError
+from index.builder import BuildProgress
 
 log = logging.getLogger("newsdesk." + __name__)
 STATUS_EVERY = 2.0  # seconds between edits of the reindex status message
 TOKEN_LIFETIME = 14 * 60.0  # an interaction token may edit its messages for 15 minutes
+
+
+def reindex_status(p: BuildProgress) -> str:
+    """Where a reindex is, with its rate and time left: a moderator watching a long back-fill
+    needs to know whether to wait a minute or an hour."""
+    if p.phase == "scan" or not (p.passages_to_embed or p.sentences_to_embed):
+        return (f"Reindexing… {p.articles_scanned}/{p.articles_total} articles scanned, "
+                f"{_ago(p.elapsed)} elapsed")
+    done = p.passages_embedded + p.sentences_embedded
+    total = p.passages_to_embed + p.sentences_to_embed
+    rate = done / p.elapsed if p.elapsed > 0 else 0.0
+    left = f", about {_ago((total - done) / rate)} left" if rate > 0 and done < total else ""
+    return (f"Reindexing… {p.passages_embedded}/{p.passages_to_embed} passages, "
+            f"{p.sentences_embedded}/{p.sentences_to_embed} sentences embedded "
+            f"({rate:.1f}/s), {_ago(p.elapsed)} elapsed{left}")
 
 
 def _ago(seconds: float) -> str:
@@ -82,10 +98,7 @@ class Moderation(commands.Cog):
             if state is not None and state.progress is not None and not task.done():
                 p = state.progress
                 with contextlib.suppress(discord.HTTPException):
-                    await status.edit(
-                        f"Reindexing… {p.articles_scanned}/{p.articles_total} articles scanned, "
-                        f"{p.passages_embedded}/{p.passages_to_embed} passages embedded, "
-                        f"{_ago(p.elapsed)} elapsed")
+                    await status.edit(reindex_status(p))
         try:
             stats = task.result()
         except Exception as exc:  # any failure: report it; the old index keeps serving
