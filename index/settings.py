@@ -28,6 +28,9 @@ class IndexSettings(CorpusSettings):
         None, description="where provisioned models live (default: the user's cache folder, "
         "e.g. ~/.cache/newsdesk/models, shared by every data home)")
     batch_size: int = 16
+    vector_cache: Path | None = Field(
+        None, description="the embedding cache's file (default: vectors.sqlite3 in the data "
+        "home); data homes that share one never embed the same text twice")
     encoder: str = Field(
         "onnx", description="onnx | torch | torch-bf16 | onnx-int8: how the model is run. onnx: "
         "torch's vectors (cosine 0.9999998), queries 2x faster, no torch import at start-up; "
@@ -70,4 +73,4 @@ class IndexSettings(CorpusSettings):
 
     @property
     def vector_cache_path(self) -> Path:
-        return self.home / "vectors.sqlite3"
+        return self.vector_cache or self.home / "vectors.sqlite3"

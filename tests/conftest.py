@@ -7,7 +7,10 @@ catalogues and indexes never leak between tests.
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -26,7 +29,16 @@ from index.settings import default_model_cache
 MODEL_CACHE = Path(os.environ.get("NEWSDESK_MODEL_CACHE") or default_model_cache())
 
 
+# one embedding cache for the whole run: the bundled corpus is embedded once, not once per
+# data home (vectors are keyed by model, precision and text, so every test gets the vectors
+# it would have computed); tests of the cache itself give their desks a fresh one
+VECTOR_CACHE = Path(tempfile.mkdtemp(prefix="newsdesk-test-vectors-")) / "vectors.sqlite3"
+atexit.register(shutil.rmtree, VECTOR_CACHE.parent, True)
+
+
 def make_settings(home: Path, **overrides: object) -> BotSettings:
+    overrides.setdefault("vector_cache", Path(os.environ.get("NEWSDESK_VECTOR_CACHE")
+                                              or VECTOR_CACHE))
     return BotSettings(home=home, model_cache=MODEL_CACHE, _env_file=None, **overrides)
 
 
@@ -38,6 +50,7 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
             monkeypatch.delenv(key)
     monkeypatch.setenv("NEWSDESK_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("NEWSDESK_MODEL_CACHE", str(MODEL_CACHE))
+    monkeypatch.setenv("NEWSDESK_VECTOR_CACHE", str(VECTOR_CACHE))
     monkeypatch.chdir(tmp_path)
 
 

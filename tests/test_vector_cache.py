@@ -22,6 +22,13 @@ from index.embedder import Embedder
 from index.passage_text import passage_input
 from index.vector_cache import VectorCache, encode, text_key
 
+
+@pytest.fixture(autouse=True)
+def _own_cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """These tests count what is computed: each starts from an empty cache of its own, not
+    the run's shared one (conftest)."""
+    monkeypatch.setenv("NEWSDESK_VECTOR_CACHE", str(tmp_path / "own-vectors.sqlite3"))
+
 NEWSDESK = str(Path(sys.executable).parent / "newsdesk")
 
 
