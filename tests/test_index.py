@@ -65,9 +65,11 @@ def seeded(desk: Desk) -> None:
         desk.catalogue.upsert(article(aid))
 
 
-def test_only_changed_articles_are_reembedded(desk: Desk, embedder: Embedder) -> None:
+def test_only_changed_articles_are_reembedded(desk: Desk, embedder: Embedder,
+                                              tmp_path: Path) -> None:
     counting = CountingEmbedder(embedder)
     desk._embedder = counting
+    desk.tuned(vector_cache=tmp_path / "own-vectors.sqlite3")  # counts what it computes
     seeded(desk)
     first = desk.reindex()
     total = first.passages_total
