@@ -120,6 +120,17 @@ def _reuse(previous: IndexVersion) -> dict[str, _Part]:
     return parts
 
 
+def _segmented(store: IndexStore, previous: IndexVersion | None) -> bool:
+    """A FAISS store with a segmented version to build on: only what changed is written."""
+    if not isinstance(store, IndexStore) or previous is None:
+        return False
+    if previous.manifest.segments is None:
+        log.warning("the index %s predates segments: this build rewrites it once as one "
+                    "segment", previous.name)
+        return False
+    return True
+
+
 def _stack(blocks: list[np.ndarray | None], embedder: Embedder) -> np.ndarray:
     """Rows of every part; only an index with no rows at all asks the model its width."""
     filled = [b for b in blocks if b is not None and len(b)]
@@ -142,19 +153,18 @@ def build(catalogue: Catalogue, store: IndexStore, embedder: Embedder, cache_dir
 
     with build_lock(store.root):
         previous = _reusable(store, embedder, full)
-        old = _reuse(previous) if previous is not None else {}
+        incremental = _segmented(store, previous)
+        old = _reuse(previous) if previous is not None and not incremental else {}
         articles = list(catalogue.articles())
         tick(articles_total=len(articles))
         parts: list[_Part] = []
         fresh: list[_Part] = []
         for article in articles:
-            if previous is not None and previous.manifest.articles.get(article.id) == \
-                    article.content_hash and article.id in old:
-                parts.append(old[article.id])
-            elif previous is not None and previous.manifest.articles.get(article.id) == \
-                    article.content_hash:
-                parts.append(_Part(article, []))  # indexed before, yielded no passage
-            else:
+            unchanged = previous is not None and \
+                previous.manifest.articles.get(article.id) == article.content_hash
+            if unchanged and not incremental:  # its rows are copied into the new version
+                parts.append(old.get(article.id) or _Part(article, []))  # [] : no passage
+            elif not unchanged:
                 part = _Part(article, chunk(article))
                 parts.append(part)
                 fresh.append(part)
@@ -201,14 +211,19 @@ def build(catalogue: Catalogue, store: IndexStore, embedder: Embedder, cache_dir
             part.vectors = passage_vectors[p_cursor:p_cursor + n_p]
             part.sentence_vectors = sentence_vectors[s_cursor:s_cursor + n_s]
             p_cursor, s_cursor = p_cursor + n_p, s_cursor + n_s
-        kept = [p for p in parts if p.passages]
-        manifest = store.publish(
-            model=embedder.id, recipe=RECIPE, articles=articles,
-            passages=[x for p in kept for x in p.passages],
-            vectors=_stack([p.vectors for p in kept], embedder),
-            sentence_vectors=_stack([p.sentence_vectors for p in kept], embedder),
-            languages=languages, language_means=means,
-        )
+        kept = [p for p in (fresh if incremental else parts) if p.passages]
+        rows = {"passages": [x for p in kept for x in p.passages],
+                "vectors": _stack([p.vectors for p in kept], embedder),
+                "sentence_vectors": _stack([p.sentence_vectors for p in kept], embedder)}
+        if incremental:
+            assert isinstance(store, IndexStore) and previous is not None
+            manifest = store.publish_changes(
+                previous, model=embedder.id, recipe=RECIPE, articles=articles,
+                fresh=[p.article for p in fresh], languages=languages, language_means=means,
+                **rows)
+        else:
+            manifest = store.publish(model=embedder.id, recipe=RECIPE, articles=articles,
+                                     languages=languages, language_means=means, **rows)
         tick(phase="done")
         return BuildStats(
             version=manifest.version, changed=True, articles_total=len(articles),
