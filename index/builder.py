@@ -173,7 +173,8 @@ def build(catalogue: Catalogue, store: IndexStore, embedder: Embedder, cache_dir
         removed = sum(1 for aid in (previous.manifest.articles if previous else {})
                       if aid not in current)
         tick()
-        if previous is not None and not fresh and not removed:
+        legacy = isinstance(store, IndexStore) and previous is not None and not incremental
+        if previous is not None and not fresh and not removed and not legacy:
             if store.current_name() != previous.name:
                 log.warning("the index pointer is repaired: it names %s again", previous.name)
                 store.point_to(previous.name)

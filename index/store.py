@@ -580,8 +580,9 @@ class IndexStore:
         loaded.update((r.name, self.segment(r, previous.manifest.dim, "new"))
                       for r in refs if r.name not in loaded)
         refs, tombstones = self._merge_tier(refs, tombstones, loaded, previous.manifest.dim)
-        served = sum(1 for r in refs for p in loaded[r.name].passages
-                     if p.article_id not in tombstones.get(r.name, set()))
+        served = sum(r.passages if r.name not in tombstones else
+                     sum(1 for p in loaded[r.name].passages
+                         if p.article_id not in tombstones[r.name]) for r in refs)
         return self._write_version(
             model=model, recipe=recipe, dim=previous.manifest.dim, articles=articles,
             passages=served, segments=refs, tombstones=tombstones, languages=languages,
