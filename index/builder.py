@@ -24,7 +24,7 @@ from corpus.models import Article, Passage
 from index.embedder import Embedder
 from index.language_bias import language_means
 from index.passage_text import RECIPE, passage_input
-from index.store import IndexCorrupt, IndexMissing, IndexStore, IndexVersion
+from index.store import IndexCorrupt, IndexMissing, IndexStore, IndexVersion, Manifest
 from index.vector_cache import VectorCache, encode
 
 log = logging.getLogger("newsdesk." + __name__)
@@ -120,6 +120,18 @@ def _reuse(previous: IndexVersion) -> dict[str, _Part]:
     return parts
 
 
+def _unchanged(store: IndexStore, catalogue: Catalogue, embedder: Embedder) -> Manifest | None:
+    """The served segmented version's manifest when the catalogue holds exactly what it
+    indexed: a no-op build compares content hashes and stats files, it loads nothing."""
+    name = store.current_name() if isinstance(store, IndexStore) else None
+    manifest = store.intact(name) if name is not None else None
+    if manifest is None or manifest.segments is None or manifest.recipe != RECIPE or \
+            manifest.articles != catalogue.hashes(duplicates=False) or \
+            manifest.model != embedder.id:
+        return None
+    return manifest
+
+
 def _segmented(store: IndexStore, previous: IndexVersion | None) -> bool:
     """A FAISS store with a segmented version to build on: only what changed is written."""
     if not isinstance(store, IndexStore) or previous is None:
@@ -152,6 +164,13 @@ def build(catalogue: Catalogue, store: IndexStore, embedder: Embedder, cache_dir
         report(state)
 
     with build_lock(store.root):
+        unchanged = None if full else _unchanged(store, catalogue, embedder)
+        if unchanged is not None:
+            return BuildStats(
+                version=unchanged.version, changed=False, articles_total=len(unchanged.articles),
+                articles_embedded=0, articles_reused=len(unchanged.articles), articles_removed=0,
+                passages_total=unchanged.passages, passages_embedded=0, sentences_embedded=0,
+                seconds=time.monotonic() - started)
         previous = _reusable(store, embedder, full)
         incremental = _segmented(store, previous)
         old = _reuse(previous) if previous is not None and not incremental else {}

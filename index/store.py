@@ -266,6 +266,16 @@ class IndexVersion:
         self.sentence_start = _starts(self.passages)
         self.row_language = [self.articles[p.article_id].language for p in self.passages]
 
+    @classmethod
+    def in_memory(cls, manifest: Manifest, articles: dict[str, Article],
+                  passages: list[Passage], vectors: np.ndarray, sentence_vectors: np.ndarray,
+                  offsets: LanguageOffsets) -> IndexVersion:
+        """A version of one segment never written to disk (its FAISS indexes built here):
+        what benchmarks make synthetic archives with."""
+        segment = Segment("s-memory", articles, passages, vectors, sentence_vectors, None)
+        return cls(manifest.model_copy(update={"passages": len(passages)}), [segment], {},
+                   offsets)
+
     @cached_property
     def lexical(self) -> Lexical:
         """Built on first use only: BM25 is off by default (it measured worse)."""
@@ -428,6 +438,18 @@ class IndexStore:
             return Manifest.model_validate_json(raw)
         except (OSError, ValueError, ValidationError) as exc:
             raise _unreadable(name, exc) from None
+
+    def intact(self, name: str) -> Manifest | None:
+        """The version's manifest if its files and its segments' files are as written (by
+        their stamps: a few `stat` calls, nothing read); None if not."""
+        try:
+            manifest = self.manifest(name)
+            self._check(self.root / name, manifest.files, name)
+            for ref in manifest.segments or []:
+                self._check(self.root / ref.name, ref.files, name)
+        except IndexCorrupt:
+            return None
+        return manifest
 
     def verify(self, name: str) -> Manifest:
         """The version's manifest once every file of it and of its segments matches its
