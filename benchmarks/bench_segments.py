@@ -48,11 +48,15 @@ sys.path.insert(0, sys.argv[3])
 if sys.argv[2] == "before":
     import importlib.util
     spec = importlib.util.spec_from_file_location("store_before", sys.argv[4])
-    module = importlib.util.module_from_spec(spec); spec.loader.exec_module(module)
+    module = importlib.util.module_from_spec(spec); sys.modules["store_before"] = module
+    spec.loader.exec_module(module)
     Store = module.IndexStore
 else:
     from index.store import IndexStore as Store
 from pathlib import Path
+def rss():
+    return int([x for x in open("/proc/self/status") if x.startswith("VmRSS")][0].split()[1])
+base = rss()
 imported = time.perf_counter()
 version = Store(Path(sys.argv[1])).load()
 loaded = time.perf_counter()
@@ -64,8 +68,7 @@ for q in queries:
     for lang in version.languages:
         version.search_group(lang, q, 20)
     times.append(time.perf_counter() - t)
-rss = int([x for x in open("/proc/self/status") if x.startswith("VmRSS")][0].split()[1])
-print(json.dumps({"load": loaded - imported, "rss_mb": rss / 1024,
+print(json.dumps({"load": loaded - imported, "rss_mb": rss() / 1024, "base_mb": base / 1024,
                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                   "search_ms": float(np.median(times)) * 1000,
                   "passages": len(version.passages)}))
@@ -125,6 +128,7 @@ def store_before(scratch: Path) -> type:
     spec = importlib.util.spec_from_file_location("store_before", path)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
+    sys.modules["store_before"] = module  # pydantic resolves its annotations there
     spec.loader.exec_module(module)
     return module.IndexStore
 
@@ -197,8 +201,12 @@ def main() -> None:
             ("load served version, cold process, stamps trusted", f"{served['load']:.2f} s"),
             ("search all languages, k=20, median", f"{served['search_ms']:.1f} ms"),
             ("vectors (passages + sentences) size", f"{vector_mb:.0f} MB"),
-            ("RSS of a loaded process (no model)",
-             f"{served['rss_mb']:.0f} MB = {served['rss_mb'] / vector_mb:.2f}x vectors"),
+            ("RSS of a loaded process (no model), after the imports",
+             f"{served['rss_mb']:.0f} MB = {served['rss_mb'] / vector_mb:.2f}x vectors; "
+             f"{served['base_mb']:.0f} MB before loading"),
+            ("  RSS the loaded version adds",
+             f"{served['rss_mb'] - served['base_mb']:.0f} MB = "
+             f"{(served['rss_mb'] - served['base_mb']) / vector_mb:.2f}x vectors"),
         ]
         print(f"after: {stats.articles_embedded} articles added in segment(s) "
               f"{[r.name for r in store.manifest(stats.version or '').segments or []]}")
@@ -221,7 +229,8 @@ def main() -> None:
         print("before (git main's store, same archive; the whole version is rewritten at "
               "each publish and loaded, hashed and FAISS-built at each start):")
         for name, value, after in [
-            ("publish: rewrite the whole version", rewrite, total - embedding),
+            ("add 10, all but embedding: load + rewrite the whole version", old_load + rewrite,
+             total - embedding),
             ("no-op `index`: loads (hashes + FAISS build) the version", old_load, noop_s),
             ("load served version, cold process", cold["load"], served["load"]),
             ("RSS of a loaded process (no model), MB", cold["rss_mb"], served["rss_mb"]),
