@@ -120,13 +120,13 @@ def _reuse(previous: IndexVersion) -> dict[str, _Part]:
     return parts
 
 
-def _unchanged(store: IndexStore, catalogue: Catalogue, embedder: Embedder) -> Manifest | None:
-    """The served segmented version's manifest when the catalogue holds exactly what it
-    indexed: a no-op build compares content hashes and stats files, it loads nothing."""
+def _served_segmented(store: IndexStore, embedder: Embedder) -> Manifest | None:
+    """The served version's manifest when it is segmented, intact by its stamps (a few
+    `stat` calls) and of this model and recipe: what a build starts from without loading
+    the version."""
     name = store.current_name() if isinstance(store, IndexStore) else None
     manifest = store.intact(name) if name is not None else None
     if manifest is None or manifest.segments is None or manifest.recipe != RECIPE or \
-            manifest.articles != catalogue.hashes(duplicates=False) or \
             manifest.model != embedder.id:
         return None
     return manifest
@@ -164,23 +164,28 @@ def build(catalogue: Catalogue, store: IndexStore, embedder: Embedder, cache_dir
         report(state)
 
     with build_lock(store.root):
-        unchanged = None if full else _unchanged(store, catalogue, embedder)
-        if unchanged is not None:
+        base = None if full else _served_segmented(store, embedder)
+        unchanged = base if base is not None and \
+            base.articles == catalogue.hashes(duplicates=False) else None
+        if unchanged is not None:  # a no-op compares content hashes and loads nothing
             return BuildStats(
                 version=unchanged.version, changed=False, articles_total=len(unchanged.articles),
                 articles_embedded=0, articles_reused=len(unchanged.articles), articles_removed=0,
                 passages_total=unchanged.passages, passages_embedded=0, sentences_embedded=0,
                 seconds=time.monotonic() - started)
-        previous = _reusable(store, embedder, full)
-        incremental = _segmented(store, previous)
+        previous = None if base is not None else _reusable(store, embedder, full)
+        if base is None and previous is not None and _segmented(store, previous):
+            base = previous.manifest  # the served version is damaged: an older one serves
+        incremental = base is not None
+        known = base.articles if base is not None else \
+            previous.manifest.articles if previous is not None else {}
         old = _reuse(previous) if previous is not None and not incremental else {}
         articles = list(catalogue.articles())
         tick(articles_total=len(articles))
         parts: list[_Part] = []
         fresh: list[_Part] = []
         for article in articles:
-            unchanged = previous is not None and \
-                previous.manifest.articles.get(article.id) == article.content_hash
+            unchanged = known.get(article.id) == article.content_hash
             if unchanged and not incremental:  # its rows are copied into the new version
                 parts.append(old.get(article.id) or _Part(article, []))  # [] : no passage
             elif not unchanged:
@@ -189,8 +194,7 @@ def build(catalogue: Catalogue, store: IndexStore, embedder: Embedder, cache_dir
                 fresh.append(part)
             state.articles_scanned += 1
         current = {a.id for a in articles}
-        removed = sum(1 for aid in (previous.manifest.articles if previous else {})
-                      if aid not in current)
+        removed = sum(1 for aid in known if aid not in current)
         tick()
         legacy = isinstance(store, IndexStore) and previous is not None and not incremental
         if previous is not None and not fresh and not removed and not legacy:
@@ -236,9 +240,9 @@ def build(catalogue: Catalogue, store: IndexStore, embedder: Embedder, cache_dir
                 "vectors": _stack([p.vectors for p in kept], embedder),
                 "sentence_vectors": _stack([p.sentence_vectors for p in kept], embedder)}
         if incremental:
-            assert isinstance(store, IndexStore) and previous is not None
+            assert isinstance(store, IndexStore) and base is not None
             manifest = store.publish_changes(
-                previous, model=embedder.id, recipe=RECIPE, articles=articles,
+                base, model=embedder.id, recipe=RECIPE, articles=articles,
                 fresh=[p.article for p in fresh], languages=languages, language_means=means,
                 **rows)
         else:

@@ -577,41 +577,46 @@ class IndexStore:
             model=model, recipe=recipe, dim=dim, articles=articles, passages=len(passages),
             segments=[ref], tombstones={}, languages=languages, language_means=language_means)
 
-    def publish_changes(self, previous: IndexVersion, *, model: str, recipe: str,
+    def publish_changes(self, previous: Manifest, *, model: str, recipe: str,
                         articles: list[Article], fresh: list[Article], passages: list[Passage],
                         vectors: np.ndarray, sentence_vectors: np.ndarray,
                         languages: list[str], language_means: np.ndarray) -> Manifest:
-        """Publish what changed since `previous` (a segmented version): one new segment
-        holding the `fresh` articles (new or changed) and their rows, the older segments
-        kept as they are with every article removed from the catalogue or in `fresh`
-        tombstoned; then merge a size tier that grew too long.
+        """Publish what changed since `previous` (a segmented version's manifest): one new
+        segment holding the `fresh` articles (new or changed) and their rows, the older
+        segments kept as they are with every article removed from the catalogue or in
+        `fresh` tombstoned; then merge a size tier that grew too long. Nothing of the older
+        segments is loaded but their list of articles (a merge loads what it merges).
 
         `articles`: the whole catalogue, for the manifest's content hashes."""
-        assert previous.manifest.segments is not None
+        assert previous.segments is not None
         keep = {a.id for a in articles} - {a.id for a in fresh}
         tombstones = {}
-        for segment in previous.segments:
-            dead = set(previous.manifest.tombstones.get(segment.name, []))
-            dead |= {aid for aid in segment.articles if aid not in keep}
+        served = 0
+        for ref in previous.segments:
+            held = self.held(ref)
+            dead = set(previous.tombstones.get(ref.name, []))
+            dead |= {aid for aid in held if aid not in keep}
             if dead:
-                tombstones[segment.name] = dead
-        refs = list(previous.manifest.segments)
+                tombstones[ref.name] = dead
+            served += sum(n for aid, n in held.items() if aid not in dead)
+        refs = list(previous.segments)
         if fresh:
             refs.append(self._write_segment(fresh, passages, vectors, sentence_vectors))
-        loaded = {s.name: s for s in previous.segments}
-        loaded.update((r.name, self.segment(r, previous.manifest.dim, "new"))
-                      for r in refs if r.name not in loaded)
-        refs, tombstones = self._merge_tier(refs, tombstones, loaded, previous.manifest.dim)
-        served = sum(r.passages if r.name not in tombstones else
-                     sum(1 for p in loaded[r.name].passages
-                         if p.article_id not in tombstones[r.name]) for r in refs)
+            served += len(passages)
+        refs, tombstones = self._merge_tier(refs, tombstones, previous.dim)
         return self._write_version(
-            model=model, recipe=recipe, dim=previous.manifest.dim, articles=articles,
+            model=model, recipe=recipe, dim=previous.dim, articles=articles,
             passages=served, segments=refs, tombstones=tombstones, languages=languages,
             language_means=language_means)
 
-    def _merge_tier(self, refs: list[SegmentRef], tombstones: dict[str, set[str]],
-                    loaded: dict[str, Segment], dim: int
+    def held(self, ref: SegmentRef) -> dict[str, int]:
+        """Article id → passage rows, of every article a segment holds (its `held.json`)."""
+        try:
+            return json.loads((self.root / ref.name / "held.json").read_text("utf-8"))
+        except (OSError, ValueError) as exc:
+            raise _unreadable(ref.name, exc) from None
+
+    def _merge_tier(self, refs: list[SegmentRef], tombstones: dict[str, set[str]], dim: int
                     ) -> tuple[list[SegmentRef], dict[str, set[str]]]:
         """Segments of one size tier (powers of MERGE_FACTOR in rows), once MERGE_FACTOR of
         them are live, become one segment of their served rows: each row is rewritten about
@@ -623,6 +628,7 @@ class IndexStore:
         if not full:
             return refs, tombstones
         group = full[0]
+        loaded = {ref.name: self.segment(ref, dim, "merge") for ref in group}
         merged = self._merge(group, tombstones, loaded, dim)
         names = {r.name for r in group}
         at = refs.index(group[0])
@@ -669,6 +675,10 @@ class IndexStore:
                 f.writelines(p.model_dump_json() + "\n" for p in passages)
             with (tmp / "articles.jsonl").open("w", encoding="utf-8") as f:
                 f.writelines(a.model_dump_json(exclude={"content_hash"}) + "\n" for a in articles)
+            held = {a.id: 0 for a in articles}
+            for passage in passages:
+                held[passage.article_id] += 1
+            (tmp / "held.json").write_text(json.dumps(held), "utf-8")
             for i, rows in enumerate(groups.values()):
                 faiss.write_index(build_faiss(np.asarray(vectors)[rows]),
                                   str(tmp / f"faiss-{i}.index"))

@@ -113,7 +113,8 @@ def test_segments_are_hashed_once_then_checked_by_their_stamp(
 
     monkeypatch.setattr(store_module, "_sha256", counting)
     IndexStore(desk.store.root).load()  # the first load hashes every file once
-    assert sorted(hashed) == sorted([*FILES, "faiss-0.index", "faiss-1.index", "faiss-2.index"])
+    assert sorted(hashed) == sorted([*FILES, "held.json", "faiss-0.index",
+                                    "faiss-1.index", "faiss-2.index"])
     hashed.clear()
     IndexStore(desk.store.root).load()  # a later one: the stamps stand for the hashing
     assert hashed == []
@@ -197,3 +198,25 @@ def test_a_version_from_before_segments_loads_and_is_rewritten_once(
     assert manifest.segments is not None and len(manifest.segments) == 1
     assert store.load().passages == served.passages
     assert not fresh.reindex().changed  # once
+
+
+def test_an_incremental_build_and_a_noop_load_nothing_of_the_served_version(
+        desk: Desk, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What keeps a publish after a few new articles at the cost of those articles: the
+    served version's rows are neither read nor rewritten."""
+    from index.builder import build
+
+    seeded(desk)
+    desk.reindex()
+    before = segment_files(desk.store)
+    desk.catalogue.upsert(article("tw", "Taiwan bars DeepSeek from every public agency now."))
+    monkeypatch.setattr(IndexStore, "load", lambda self: pytest.fail("the version was loaded"))
+    monkeypatch.setattr(IndexStore, "segment", lambda *a: pytest.fail("a segment was loaded"))
+    for changed in (True, False):
+        stats = build(desk.catalogue, desk.store, desk.embedder, desk.settings.models_dir)
+        assert stats.changed is changed and stats.articles_embedded == int(changed)
+    assert {k: v for k, v in segment_files(desk.store).items() if k in before} == before
+    monkeypatch.undo()
+    version = desk.store.load()
+    assert version.articles["tw"].text.endswith("every public agency now.")
+    assert len(version.passages) == stats.passages_total
