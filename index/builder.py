@@ -165,13 +165,11 @@ def build(catalogue: Catalogue, store: IndexStore, embedder: Embedder, cache_dir
 
     with build_lock(store.root):
         base = None if full else _served_segmented(store, embedder)
-        unchanged = base if base is not None and \
-            base.articles == catalogue.hashes(duplicates=False) else None
-        if unchanged is not None:  # a no-op compares content hashes and loads nothing
-            return BuildStats(
-                version=unchanged.version, changed=False, articles_total=len(unchanged.articles),
-                articles_embedded=0, articles_reused=len(unchanged.articles), articles_removed=0,
-                passages_total=unchanged.passages, passages_embedded=0, sentences_embedded=0,
+        if base is not None and base.articles == catalogue.hashes(duplicates=False):
+            return BuildStats(  # a no-op compares content hashes and loads nothing
+                version=base.version, changed=False, articles_total=len(base.articles),
+                articles_embedded=0, articles_reused=len(base.articles), articles_removed=0,
+                passages_total=base.passages, passages_embedded=0, sentences_embedded=0,
                 seconds=time.monotonic() - started)
         previous = None if base is not None else _reusable(store, embedder, full)
         if base is None and previous is not None and _segmented(store, previous):
