@@ -21,6 +21,7 @@ import argparse
 import importlib.util
 import json
 import logging
+import os
 import subprocess
 import sys
 import tempfile
@@ -191,12 +192,19 @@ def main() -> None:
         noop_s = time.perf_counter() - t0
         assert not noop.changed
         served = probe(store.root, "after", None)
+        env = {**os.environ, "NEWSDESK_HOME": str(home), "PYTHONPATH": str(ROOT)}
+        t0 = time.perf_counter()
+        cli = subprocess.run([str(Path(sys.executable).parent / "newsdesk"), "index"], env=env,
+                             capture_output=True, text=True, check=True)
+        cli_s = time.perf_counter() - t0
         rows = [
             ("add 10 articles: build total", f"{total:.2f} s"),
             ("  of which embedding their passages and sentences", f"{embedding:.2f} s"),
             ("  everything else (scan, load, write segment, publish)",
              f"{total - embedding:.2f} s"),
             ("no-op `index` (build() in a warm process)", f"{noop_s:.2f} s"),
+            ("no-op `newsdesk index`, cold process, wall", f"{cli_s:.2f} s  "
+             f"({cli.stdout.strip().splitlines()[-1][:60] if cli.stdout.strip() else ''})"),
             ("load served version, cold process, first load (hashes)", f"{first['load']:.2f} s"),
             ("load served version, cold process, stamps trusted", f"{served['load']:.2f} s"),
             ("search all languages, k=20, median", f"{served['search_ms']:.1f} ms"),
