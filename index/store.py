@@ -592,14 +592,17 @@ class IndexStore:
         keep = {a.id for a in articles} - {a.id for a in fresh}
         tombstones = {}
         served = 0
+        refs = []
         for ref in previous.segments:
             held = self.held(ref)
             dead = set(previous.tombstones.get(ref.name, []))
             dead |= {aid for aid in held if aid not in keep}
+            if dead >= held.keys():
+                continue  # nothing of it is served any more: the manifest drops it
+            refs.append(ref)
             if dead:
                 tombstones[ref.name] = dead
             served += sum(n for aid, n in held.items() if aid not in dead)
-        refs = list(previous.segments)
         if fresh:
             refs.append(self._write_segment(fresh, passages, vectors, sentence_vectors))
             served += len(passages)

@@ -12,6 +12,7 @@ import pytest
 
 import index.store as store_module
 from bot.desk import Desk
+from corpus.models import Article
 from index.embedder import Embedder
 from index.passage_text import passage_input
 from index.store import FILES, IndexStore, IndexVersion, Manifest, _sha256
@@ -124,33 +125,54 @@ def test_segments_are_hashed_once_then_checked_by_their_stamp(
     assert hashed == ["passages.jsonl"]
 
 
+def korean(aid: str, n: int) -> Article:
+    """A new article on the Korean story: one small segment's worth of rows."""
+    return article("kr").model_copy(update={"id": aid, "text": ARTICLES["kr"][2] + f" ({n})"})
+
+
 def test_small_segments_merge_by_tier_dropping_tombstoned_rows(
-        desk: Desk, embedder: Embedder, monkeypatch: pytest.MonkeyPatch) -> None:
+        desk: Desk, embedder: Embedder, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    """Each publish adds two articles and rewrites one of the previous publish, so every
+    small segment keeps a live article and a tombstoned one until a merge drops the latter."""
     monkeypatch.setattr(store_module, "MERGE_FACTOR", 3)
     seeded(desk)
     desk.reindex()
-    for n in range(4):  # each publish adds one small segment for "kr"
-        desk.catalogue.upsert(article("kr", ARTICLES["kr"][2] + f" Mise à jour {n}."))
-        desk.reindex()
-        manifest = desk.store.manifest(desk.store.current_name() or "")
-        assert manifest.segments is not None
-        tiers = [store_module._tier(ref.passages) for ref in manifest.segments]
-        assert all(tiers.count(t) < 3 for t in tiers), tiers
+    with caplog.at_level(logging.INFO, logger="newsdesk"):
+        for n in range(1, 5):
+            for aid in (f"kr{n}a", f"kr{n}b"):
+                desk.catalogue.upsert(korean(aid, n))
+            if n > 1:
+                desk.catalogue.upsert(korean(f"kr{n - 1}a", 100 + n))  # supersedes one
+            desk.reindex()
+            manifest = desk.store.manifest(desk.store.current_name() or "")
+            assert manifest.segments is not None
+            tiers = [store_module._tier(ref.passages) for ref in manifest.segments]
+            assert all(tiers.count(t) < 3 for t in tiers), tiers
+    merges = [r.message for r in caplog.records if r.message.startswith("merged ")]
+    assert merges, "no merge happened"
     version = desk.retriever().version
     assert manifest.passages == len(version.passages)
-    assert len(manifest.segments) < 5  # without merges: the first and one per update
-    kr_rows = version.rows_of("kr")
-    dead = sum(1 for segment in version.segments for p in segment.passages
-               if p.article_id in manifest.tombstones.get(segment.name, []))
-    assert dead < 4 * len(kr_rows)  # without merges every old text of "kr" stays on disk
-    # a merge carries each row's own vectors over: they are the ones the model gives its text
-    kr = version.articles["kr"]
-    fresh = embedder.passages([passage_input(kr, version.passages[r]) for r in kr_rows])
-    np.testing.assert_allclose(version.vectors[kr_rows], fresh, atol=1e-5)
-    sentences = [kr.text[x.start:x.end] for r in kr_rows for x in version.passages[r].sentences]
-    np.testing.assert_allclose(np.vstack([version.sentences_of(r) for r in kr_rows]),
-                               embedder.passages(sentences), atol=1e-5)
-    assert version.articles["kr"].text.endswith("Mise à jour 3.")
+    assert len(manifest.segments) < 5  # without merges: the first and one per publish
+    merged = [s for s in version.segments if s.name not in manifest.tombstones]
+    stored = sum(len(s.passages) for s in version.segments)
+    dead = sum(1 for s in version.segments for p in s.passages
+               if p.article_id in manifest.tombstones.get(s.name, []))
+    assert stored == len(version.passages) + dead
+    assert dead < 3 * len(version.rows_of("kr1a"))  # three superseded texts, some dropped
+    assert any(len(s.passages) > 2 * len(version.rows_of("kr1a")) for s in merged)
+    for aid, n in [("kr1a", 102), ("kr3a", 104), ("kr4a", 4), ("kr4b", 4), ("kr2b", 2)]:
+        assert version.articles[aid].text.endswith(f" ({n})"), aid
+        rows = version.rows_of(aid)
+        # a merge carries each row's own vectors over: those the model gives its text
+        text = version.articles[aid]
+        np.testing.assert_allclose(
+            version.vectors[rows],
+            embedder.passages([passage_input(text, version.passages[r]) for r in rows]),
+            atol=1e-5)
+        sentences = [text.text[x.start:x.end] for r in rows for x in version.passages[r].sentences]
+        np.testing.assert_allclose(np.vstack([version.sentences_of(r) for r in rows]),
+                                   embedder.passages(sentences), atol=1e-5)
     assert_search_is_exact(version, embedder.queries(["Korea DeepSeek downloads"])[0])
     # segments no kept version names are gone from disk
     kept = {ref.name for v in desk.store.versions()
