@@ -242,6 +242,7 @@ def main() -> None:
             ("no-op `index`: loads (hashes + FAISS build) the version", old_load, noop_s),
             ("load served version, cold process", cold["load"], served["load"]),
             ("RSS of a loaded process (no model), MB", cold["rss_mb"], served["rss_mb"]),
+            ("search all languages, k=20, median ms", cold["search_ms"], served["search_ms"]),
         ]:
             print(f"  {name:58} {value:8.2f} vs after {after:8.2f} = "
                   f"{value / max(after, 1e-9):.1f}x", flush=True)
