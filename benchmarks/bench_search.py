@@ -49,7 +49,7 @@ def loop_blend(version: IndexVersion, rows: np.ndarray, scores: np.ndarray,
 
 
 def loop_nearest(version: IndexVersion, query: np.ndarray) -> None:
-    for lang in version.groups:
+    for lang in version.languages:
         rows, scores = version.search_group(lang, query, PER_LANGUAGE)
         loop_blend(version, rows, scores, query, 1.0)
 
@@ -76,7 +76,7 @@ def synthetic(version: IndexVersion, passages: int, noise: float) -> IndexVersio
             articles[f"{a.id}~{c}"] = a.model_copy(update={"id": f"{a.id}~{c}"})
         records += [p.model_copy(update={"article_id": f"{p.article_id}~{c}"})
                     for p in version.passages]
-    return IndexVersion(version.manifest, articles, records,
+    return IndexVersion.in_memory(version.manifest, articles, records,
                         noisy(version.vectors, copies, noise, rng),
                         noisy(version.sentence_vectors, copies, noise, rng), version.offsets)
 
@@ -104,7 +104,7 @@ def report(name: str, version: IndexVersion, queries: np.ndarray) -> None:
         "per-row loop, before": lambda q: loop_nearest(version, q),
     }, queries)
     print(f"{name}: {len(version.passages):,} passages, {len(version.sentence_vectors):,} "
-          f"sentences, {len(version.groups)} languages; median ms per question over "
+          f"sentences, {len(version.languages)} languages; median ms per question over "
           f"{len(queries)} questions", flush=True)
     for step, value in ms.items():
         print(f"  {step:22} {value:8.2f} ms = {value / ms['plain']:.2f}x plain", flush=True)

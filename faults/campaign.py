@@ -386,6 +386,13 @@ def _current(home: Home) -> Path:
     return home.index / IndexStore(home.index).versions()[-1]
 
 
+def _segment(home: Home) -> Path:
+    """The newest segment of the newest version: where its vectors and records are."""
+    store = IndexStore(home.index)
+    segments = store.manifest(store.versions()[-1]).segments
+    return home.index / segments[-1].name if segments else _current(home)
+
+
 def _flip(path: Path, start: int = 0) -> None:
     data = path.read_bytes()
     path.write_bytes(data[:start] + bytes(b ^ 0x5A for b in data[start:]))
@@ -408,12 +415,12 @@ DAMAGE: dict[str, Callable[[Home], None]] = {
     "CURRENT not UTF-8": lambda h: (h.index / "CURRENT").write_bytes(b"v-00\xff002\n"),
     "CURRENT names a missing version": lambda h: (h.index / "CURRENT").write_text("v-000099\n"),
     "manifest.json garbage": lambda h: (_current(h) / "manifest.json").write_text("{garbage"),
-    "vectors.npy truncated": lambda h: (_current(h) / "vectors.npy").write_bytes(
-        (_current(h) / "vectors.npy").read_bytes()[:-100]),
-    "sentences.npy flipped": lambda h: _flip(_current(h) / "sentences.npy", 200),
-    "passages.jsonl garbage": lambda h: (_current(h) / "passages.jsonl").write_text("garbage"),
-    "articles.jsonl truncated": lambda h: (_current(h) / "articles.jsonl").write_bytes(
-        (_current(h) / "articles.jsonl").read_bytes()[:1000]),
+    "vectors.npy truncated": lambda h: (_segment(h) / "vectors.npy").write_bytes(
+        (_segment(h) / "vectors.npy").read_bytes()[:-100]),
+    "sentences.npy flipped": lambda h: _flip(_segment(h) / "sentences.npy", 200),
+    "passages.jsonl garbage": lambda h: (_segment(h) / "passages.jsonl").write_text("garbage"),
+    "articles.jsonl truncated": lambda h: (_segment(h) / "articles.jsonl").write_bytes(
+        (_segment(h) / "articles.jsonl").read_bytes()[:1000]),
     "languages.npz zeroed": lambda h: (_current(h) / "languages.npz").write_bytes(
         b"\0" * (_current(h) / "languages.npz").stat().st_size),
     "catalogue pages flipped": lambda h: (_checkpoint(h), _flip(h.catalogue_path, 4096)),

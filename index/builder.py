@@ -24,7 +24,7 @@ from corpus.models import Article, Passage
 from index.embedder import Embedder
 from index.language_bias import language_means
 from index.passage_text import RECIPE, passage_input
-from index.store import IndexCorrupt, IndexMissing, IndexStore, IndexVersion
+from index.store import IndexCorrupt, IndexMissing, IndexStore, IndexVersion, Manifest
 from index.vector_cache import VectorCache, encode
 
 log = logging.getLogger("newsdesk." + __name__)
@@ -120,6 +120,29 @@ def _reuse(previous: IndexVersion) -> dict[str, _Part]:
     return parts
 
 
+def _served_segmented(store: IndexStore, embedder: Embedder) -> Manifest | None:
+    """The served version's manifest when it is segmented, intact by its stamps (a few
+    `stat` calls) and of this model and recipe: what a build starts from without loading
+    the version."""
+    name = store.current_name() if isinstance(store, IndexStore) else None
+    manifest = store.intact(name) if name is not None else None
+    if manifest is None or manifest.segments is None or manifest.recipe != RECIPE or \
+            manifest.model != embedder.id:
+        return None
+    return manifest
+
+
+def _segmented(store: IndexStore, previous: IndexVersion | None) -> bool:
+    """A FAISS store with a segmented version to build on: only what changed is written."""
+    if not isinstance(store, IndexStore) or previous is None:
+        return False
+    if previous.manifest.segments is None:
+        log.warning("the index %s predates segments: this build rewrites it once as one "
+                    "segment", previous.name)
+        return False
+    return True
+
+
 def _stack(blocks: list[np.ndarray | None], embedder: Embedder) -> np.ndarray:
     """Rows of every part; only an index with no rows at all asks the model its width."""
     filled = [b for b in blocks if b is not None and len(b)]
@@ -141,29 +164,38 @@ def build(catalogue: Catalogue, store: IndexStore, embedder: Embedder, cache_dir
         report(state)
 
     with build_lock(store.root):
-        previous = _reusable(store, embedder, full)
-        old = _reuse(previous) if previous is not None else {}
+        base = None if full else _served_segmented(store, embedder)
+        if base is not None and base.articles == catalogue.hashes(duplicates=False):
+            return BuildStats(  # a no-op compares content hashes and loads nothing
+                version=base.version, changed=False, articles_total=len(base.articles),
+                articles_embedded=0, articles_reused=len(base.articles), articles_removed=0,
+                passages_total=base.passages, passages_embedded=0, sentences_embedded=0,
+                seconds=time.monotonic() - started)
+        previous = None if base is not None else _reusable(store, embedder, full)
+        if base is None and previous is not None and _segmented(store, previous):
+            base = previous.manifest  # the served version is damaged: an older one serves
+        incremental = base is not None
+        known = base.articles if base is not None else \
+            previous.manifest.articles if previous is not None else {}
+        old = _reuse(previous) if previous is not None and not incremental else {}
         articles = list(catalogue.articles())
         tick(articles_total=len(articles))
         parts: list[_Part] = []
         fresh: list[_Part] = []
         for article in articles:
-            if previous is not None and previous.manifest.articles.get(article.id) == \
-                    article.content_hash and article.id in old:
-                parts.append(old[article.id])
-            elif previous is not None and previous.manifest.articles.get(article.id) == \
-                    article.content_hash:
-                parts.append(_Part(article, []))  # indexed before, yielded no passage
-            else:
+            unchanged = known.get(article.id) == article.content_hash
+            if unchanged and not incremental:  # its rows are copied into the new version
+                parts.append(old.get(article.id) or _Part(article, []))  # [] : no passage
+            elif not unchanged:
                 part = _Part(article, chunk(article))
                 parts.append(part)
                 fresh.append(part)
             state.articles_scanned += 1
         current = {a.id for a in articles}
-        removed = sum(1 for aid in (previous.manifest.articles if previous else {})
-                      if aid not in current)
+        removed = sum(1 for aid in known if aid not in current)
         tick()
-        if previous is not None and not fresh and not removed:
+        legacy = isinstance(store, IndexStore) and previous is not None and not incremental
+        if previous is not None and not fresh and not removed and not legacy:
             if store.current_name() != previous.name:
                 log.warning("the index pointer is repaired: it names %s again", previous.name)
                 store.point_to(previous.name)
@@ -201,14 +233,19 @@ def build(catalogue: Catalogue, store: IndexStore, embedder: Embedder, cache_dir
             part.vectors = passage_vectors[p_cursor:p_cursor + n_p]
             part.sentence_vectors = sentence_vectors[s_cursor:s_cursor + n_s]
             p_cursor, s_cursor = p_cursor + n_p, s_cursor + n_s
-        kept = [p for p in parts if p.passages]
-        manifest = store.publish(
-            model=embedder.id, recipe=RECIPE, articles=articles,
-            passages=[x for p in kept for x in p.passages],
-            vectors=_stack([p.vectors for p in kept], embedder),
-            sentence_vectors=_stack([p.sentence_vectors for p in kept], embedder),
-            languages=languages, language_means=means,
-        )
+        kept = [p for p in (fresh if incremental else parts) if p.passages]
+        rows = {"passages": [x for p in kept for x in p.passages],
+                "vectors": _stack([p.vectors for p in kept], embedder),
+                "sentence_vectors": _stack([p.sentence_vectors for p in kept], embedder)}
+        if incremental:
+            assert isinstance(store, IndexStore) and base is not None
+            manifest = store.publish_changes(
+                base, model=embedder.id, recipe=RECIPE, articles=articles,
+                fresh=[p.article for p in fresh], languages=languages, language_means=means,
+                **rows)
+        else:
+            manifest = store.publish(model=embedder.id, recipe=RECIPE, articles=articles,
+                                     languages=languages, language_means=means, **rows)
         tick(phase="done")
         return BuildStats(
             version=manifest.version, changed=True, articles_total=len(articles),

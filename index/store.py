@@ -1,28 +1,41 @@
-"""Versioned FAISS index on disk, published atomically.
+"""Segmented FAISS index on disk, published atomically.
 
 Layout under the index folder:
 
     CURRENT        name of the version being served (replaced with os.replace)
-    v-000007/      one complete version: manifest.json, vectors.npy,
-                   passages.jsonl, articles.jsonl
+    v-000007/      one version: manifest.json (the live segments, their checksums, the
+                   tombstones) and languages.npz: small, rewritten at every publish
+    s-000012/      one immutable segment: vectors.npy, sentences.npy (opened memory-mapped),
+                   passages.jsonl, articles.jsonl and faiss-<i>.index, one persisted FAISS
+                   index per language, built once when the segment is written
 
-A version is written under a temporary name, fsynced, renamed into place and
-only then named in CURRENT, so a crash at any point leaves the previous
-version intact and loadable.
+A publish writes a segment for new and changed articles only, plus a new version whose
+manifest names the live segments and tombstones the articles older segments hold but no
+longer serve. Segments and versions are written under temporary names, fsynced, renamed into
+place and only then named in CURRENT, so a crash at any point leaves the previous version
+intact and loadable. When too many segments of one size tier pile up, the publish merges them
+into one (tombstoned rows dropped), so the count of segments stays logarithmic in the archive.
+
+Versions from before segments (every file in the version folder) still load; the next publish
+rewrites them as one segment.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
+import math
 import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator
+import weakref
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import faiss
 import numpy as np
@@ -37,16 +50,27 @@ from index.passage_text import passage_input
 log = logging.getLogger("newsdesk." + __name__)
 
 _VERSION = re.compile(r"^v-(\d{6})$")
+_SEGMENT = re.compile(r"^s-(\d{6})$")
 FILES = ("vectors.npy", "sentences.npy", "passages.jsonl", "articles.jsonl", "languages.npz")
-FLAT_LIMIT = 200_000  # exact search below this many vectors; HNSW above
-
-
+SEGMENT_FILES = ("vectors.npy", "sentences.npy", "passages.jsonl", "articles.jsonl")
+FLAT_LIMIT = 200_000  # exact search below this many vectors in a segment; HNSW above
+MERGE_FACTOR = 8  # this many segments of one size tier are merged into one
+STAMP = ".verified"  # in a segment: the files' stats when their checksums last matched
 class IndexMissing(NewsdeskError):
     pass
 
 
 class IndexCorrupt(NewsdeskError):
     pass
+
+
+class SegmentRef(BaseModel):
+    """A segment as a manifest names it: enough to open and check it without reading it."""
+
+    name: str
+    passages: int  # rows it holds, tombstoned ones included
+    languages: list[str] = []  # faiss-<i>.index holds the rows of languages[i]
+    files: dict[str, str]  # file name → sha256, recorded when the segment was written
 
 
 class Manifest(BaseModel):
@@ -56,8 +80,10 @@ class Manifest(BaseModel):
     recipe: str
     dim: int
     articles: dict[str, str]  # article id → content hash
-    passages: int
-    files: dict[str, str]  # file name → sha256
+    passages: int  # rows served
+    files: dict[str, str]  # file name → sha256 (of the version folder's own files)
+    segments: list[SegmentRef] | None = None  # None: a version from before segments
+    tombstones: dict[str, list[str]] = {}  # segment → article ids it holds but no longer serves
 
 
 def _sha256(path: Path) -> str:
@@ -76,6 +102,22 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def _fsync_files(folder: Path) -> None:
+    for path in folder.iterdir():
+        with path.open("rb") as f:
+            os.fsync(f.fileno())
+
+
+def _damaged(name: str, why: str) -> IndexCorrupt:
+    return IndexCorrupt(f"the index {name} is damaged ({why}); "
+                        "run `newsdesk index --full` to rebuild it")
+
+
+def _unreadable(name: str, exc: BaseException) -> IndexCorrupt:
+    return IndexCorrupt(f"the index {name} cannot be read ({exc.__class__.__name__}); "
+                        "run `newsdesk index --full` to rebuild it")
+
+
 def build_faiss(vectors: np.ndarray) -> faiss.Index:
     """Exact inner product for a news corpus; HNSW once exact search would be slow."""
     dim = vectors.shape[1] if vectors.ndim == 2 and vectors.shape[1] else 1
@@ -89,32 +131,150 @@ def build_faiss(vectors: np.ndarray) -> faiss.Index:
     return index
 
 
-class IndexVersion:
-    """One loaded, immutable version: its records, its vectors and one FAISS index per language.
+def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """The concatenation of range(start, start + count) for each pair, without a loop."""
+    total = int(counts.sum())
+    if not total:
+        return np.zeros(0, np.int64)
+    shift = np.repeat(starts - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts)
+    return (shift + np.arange(total)).astype(np.int64)
 
-    It finds nearest passages and nothing more; how they score against each other is
-    index/ranking.py's business."""
 
-    def __init__(self, manifest: Manifest, articles: dict[str, Article],
-                 passages: list[Passage], vectors: np.ndarray, sentence_vectors: np.ndarray,
-                 offsets: LanguageOffsets) -> None:
-        self.manifest = manifest
+def _starts(passages: list[Passage]) -> np.ndarray:
+    counts = [len(p.sentences) for p in passages]
+    return np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+
+
+def _language_rows(passages: list[Passage], articles: dict[str, Article]) -> dict[str, np.ndarray]:
+    """Rows of each language, ascending: the order a segment's FAISS index holds them in."""
+    rows: dict[str, list[int]] = {}
+    for row, p in enumerate(passages):
+        rows.setdefault(articles[p.article_id].language, []).append(row)
+    return {lang: np.array(r, np.int64) for lang, r in rows.items()}
+
+
+class Segment:
+    """One immutable segment as loaded: its records, its vectors (memory-mapped) and one FAISS
+    index per language, read from disk, never rebuilt (except for a version from before
+    segments, whose indexes were never written)."""
+
+    def __init__(self, name: str, articles: dict[str, Article], passages: list[Passage],
+                 vectors: np.ndarray, sentence_vectors: np.ndarray,
+                 indexes: dict[str, faiss.Index] | None) -> None:
+        self.name = name
         self.articles = articles
         self.passages = passages
         self.vectors = vectors
         self.sentence_vectors = sentence_vectors
+        self.sentence_start = _starts(passages)
+        self.language_rows = _language_rows(passages, articles)
+        if indexes is None:
+            indexes = {lang: build_faiss(vectors[rows])
+                       for lang, rows in self.language_rows.items()}
+        if set(indexes) != set(self.language_rows) or any(
+                indexes[lang].ntotal != len(rows) for lang, rows in self.language_rows.items()):
+            raise _damaged(name, "its FAISS indexes do not match its passages")
+        self.indexes = indexes
+
+
+class Stitched:
+    """Rows picked from several memory-mapped arrays, seen as one array and read only where
+    asked: what keeps a version of many segments from copying its vectors into memory."""
+
+    def __init__(self, pieces: list[tuple[np.ndarray, np.ndarray]], dim: int) -> None:
+        self.pieces = pieces  # (array, the rows of it that are served, in served order)
+        self.bounds = np.cumsum([0] + [len(rows) for _, rows in pieces]).astype(np.int64)
+        self.shape = (int(self.bounds[-1]), dim)
+        self.dtype = np.dtype(np.float32)
+        self.ndim = 2
+
+    def __len__(self) -> int:
+        return self.shape[0]
+
+    def take(self, rows: np.ndarray) -> np.ndarray:
+        rows = np.asarray(rows, np.int64)
+        rows = np.where(rows < 0, rows + len(self), rows)
+        out = np.empty((len(rows), self.shape[1]), np.float32)
+        piece = np.searchsorted(self.bounds, rows, side="right") - 1
+        for p in np.unique(piece):
+            chosen = piece == p
+            array, served = self.pieces[p]
+            out[chosen] = array[served[rows[chosen] - self.bounds[p]]]
+        return out
+
+    def __getitem__(self, key: Any) -> np.ndarray:
+        if isinstance(key, int | np.integer):
+            return self.take(np.array([key]))[0]
+        if isinstance(key, slice):
+            return self.take(np.arange(*key.indices(len(self))))
+        key = np.asarray(key)
+        return self.take(np.flatnonzero(key) if key.dtype == bool else key)
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        out = self.take(np.arange(len(self)))
+        return out if dtype is None else out.astype(dtype)
+
+    def __matmul__(self, other: np.ndarray) -> np.ndarray:
+        return np.asarray(self) @ other
+
+
+def _served(array: np.ndarray, rows: np.ndarray, pieces: list[tuple[np.ndarray, np.ndarray]],
+            dim: int) -> np.ndarray | Stitched:
+    """The one array itself when a version serves all of one segment (no copy), else a
+    `Stitched` view."""
+    if len(pieces) == 1 and len(rows) == len(array):
+        return array
+    return Stitched(pieces, dim)
+
+
+class IndexVersion:
+    """One loaded, immutable version: the served rows of its segments, as one array of rows.
+
+    It finds nearest passages and nothing more; how they score against each other is
+    index/ranking.py's business. Rows are numbered across segments in manifest order;
+    tombstoned rows have no number, so nothing can return them."""
+
+    def __init__(self, manifest: Manifest, segments: list[Segment],
+                 tombstones: dict[str, set[str]], offsets: LanguageOffsets) -> None:
+        self.manifest = manifest
+        self.segments = segments
         self.offsets = offsets
-        counts = [len(p.sentences) for p in passages]
-        self.sentence_start = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-        # one FAISS index per language, so every language gets its own candidates
-        by_language: dict[str, list[int]] = {}
-        for row, p in enumerate(passages):
-            by_language.setdefault(articles[p.article_id].language, []).append(row)
-        self.groups = {
-            lang: (np.array(rows, np.int64), build_faiss(vectors[rows]))
-            for lang, rows in by_language.items()
-        }
-        self.row_language = [articles[p.article_id].language for p in passages]
+        self.articles: dict[str, Article] = {}
+        self.passages: list[Passage] = []
+        self.to_version: list[np.ndarray] = []  # per segment: its row → version row, or -1
+        vectors, sentences = [], []
+        for segment in segments:
+            dead = tombstones.get(segment.name, set())
+            self.articles.update((aid, a) for aid, a in segment.articles.items()
+                                 if aid not in dead)
+            live = np.array([r for r, p in enumerate(segment.passages)
+                             if p.article_id not in dead], np.int64)
+            mapping = np.full(len(segment.passages), -1, np.int64)
+            mapping[live] = len(self.passages) + np.arange(len(live))
+            self.to_version.append(mapping)
+            self.passages.extend(segment.passages[r] for r in live)
+            starts = segment.sentence_start
+            vectors.append((segment.vectors, live))
+            sentences.append((segment.sentence_vectors,
+                              _ranges(starts[live], starts[live + 1] - starts[live])))
+        dim = manifest.dim
+        self.vectors = (_served(segments[0].vectors, vectors[0][1], vectors, dim)
+                        if segments else np.zeros((0, dim), np.float32))
+        self.sentence_vectors = (
+            _served(segments[0].sentence_vectors, sentences[0][1], sentences, dim)
+            if segments else np.zeros((0, dim), np.float32))
+        self.sentence_start = _starts(self.passages)
+        self.row_language = [self.articles[p.article_id].language for p in self.passages]
+
+    @classmethod
+    def in_memory(cls, manifest: Manifest, articles: dict[str, Article],
+                  passages: list[Passage], vectors: np.ndarray, sentence_vectors: np.ndarray,
+                  offsets: LanguageOffsets) -> IndexVersion:
+        """A version of one segment never written to disk (its FAISS indexes built here):
+        what benchmarks make synthetic archives with."""
+        segment = Segment("s-memory", articles, passages, vectors, sentence_vectors, None)
+        return cls(manifest.model_copy(update={"passages": len(passages)}), [segment], {},
+                   offsets)
 
     @cached_property
     def lexical(self) -> Lexical:
@@ -125,11 +285,11 @@ class IndexVersion:
     def name(self) -> str:
         return self.manifest.version
 
-    @property
+    @cached_property
     def languages(self) -> list[str]:
         """The groups `search_group` searches, in a fixed order (other backends have no
         FAISS groups)."""
-        return list(self.groups)
+        return list(dict.fromkeys(self.row_language))
 
     @cached_property
     def _article_rows(self) -> dict[str, list[int]]:
@@ -166,21 +326,57 @@ class IndexVersion:
         """(rows, inner products) of the `k` nearest passages of one language, nearest first.
 
         `allowed`: a mask over every row of the version; only those rows may be returned, and
-        FAISS searches among them, so a narrow filter still gets its full `k`."""
-        rows, index = self.groups[language]
-        params = None
-        if allowed is not None:
-            local = np.flatnonzero(allowed[rows])
-            if len(local) < len(rows):
-                params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(local))
-            k = min(k, len(local))
-        k = min(k, len(rows))
-        if k <= 0:
+        FAISS searches among them, so a narrow filter still gets its full `k`. Each segment
+        is searched among its served rows and the hits merged."""
+        q = np.ascontiguousarray(np.asarray(query, np.float32).reshape(1, -1))
+        found_rows, found_scores = [], []
+        for segment, mapping in zip(self.segments, self.to_version, strict=True):
+            local = segment.language_rows.get(language)
+            if local is None or k <= 0:
+                continue
+            rows = mapping[local]
+            ok = rows >= 0
+            if allowed is not None:
+                ok &= allowed[np.where(ok, rows, 0)]
+            hits = self._search(segment.indexes[language], q, min(k, int(ok.sum())), ok)
+            found_rows.append(rows[hits[1]])
+            found_scores.append(hits[0])
+        if not found_rows:
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
-        q = np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32)
-        scores, local_rows = index.search(q, k, params=params)
-        found = local_rows[0] >= 0
-        return rows[local_rows[0][found]], scores[0][found]
+        rows, scores = np.concatenate(found_rows), np.concatenate(found_scores)
+        order = np.argsort(-scores, kind="stable")[:k]
+        return rows[order], scores[order]
+
+    @staticmethod
+    def _search(index: faiss.Index, q: np.ndarray, k: int,
+                ok: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(scores, positions in the index) of the `k` nearest among the `ok` positions."""
+        if k <= 0:
+            return np.zeros(0, np.float32), np.zeros(0, np.int64)
+        params = None
+        if not ok.all():
+            excluded = np.flatnonzero(~ok)
+            if len(excluded) < len(ok) // 2:  # the shorter list of ids makes the selector
+                chosen = faiss.IDSelectorBatch(excluded)
+                params = faiss.SearchParameters(sel=faiss.IDSelectorNot(chosen))
+            else:
+                params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(np.flatnonzero(ok)))
+        scores, positions = index.search(q, k, params=params)
+        found = positions[0] >= 0
+        return scores[0][found], positions[0][found]
+
+
+_loaded: weakref.WeakValueDictionary[tuple[Any, ...], Segment] = weakref.WeakValueDictionary()
+
+
+def _open_array(path: Path) -> np.ndarray:
+    return np.load(path, mmap_mode="r", allow_pickle=False)
+
+
+def _read_jsonl(path: Path, model: type[BaseModel]) -> Iterator[Any]:
+    with path.open(encoding="utf-8") as f:
+        for line in f:
+            yield model.model_validate_json(line)
 
 
 class IndexStore:
@@ -191,6 +387,11 @@ class IndexStore:
         if not self.root.is_dir():
             return []
         return sorted(p.name for p in self.root.iterdir() if _VERSION.match(p.name))
+
+    def segment_names(self) -> list[str]:
+        if not self.root.is_dir():
+            return []
+        return sorted(p.name for p in self.root.iterdir() if _SEGMENT.match(p.name))
 
     def current_name(self) -> str | None:
         """The version CURRENT names; None when it is missing or damaged."""
@@ -231,87 +432,289 @@ class IndexStore:
         assert first_error is not None
         raise first_error
 
-    def verify(self, name: str) -> Manifest:
-        """The version's manifest once every file matches its checksum; IndexCorrupt if not."""
-        folder = self.root / name
+    def manifest(self, name: str) -> Manifest:
         try:
-            manifest = Manifest.model_validate_json((folder / "manifest.json").read_text("utf-8"))
-            for file in FILES:
-                if _sha256(folder / file) != manifest.files.get(file):
-                    raise IndexCorrupt(
-                        f"the index {name} is damaged ({file} does not match its checksum); "
-                        "run `newsdesk index --full` to rebuild it"
-                    )
-        except IndexCorrupt:
-            raise
+            raw = (self.root / name / "manifest.json").read_text("utf-8")
+            return Manifest.model_validate_json(raw)
         except (OSError, ValueError, ValidationError) as exc:
-            raise IndexCorrupt(
-                f"the index {name} cannot be read ({exc.__class__.__name__}); "
-                "run `newsdesk index --full` to rebuild it"
-            ) from None
+            raise _unreadable(name, exc) from None
+
+    def intact(self, name: str) -> Manifest | None:
+        """The version's manifest if its files and its segments' files are as written (by
+        their stamps: a few `stat` calls, nothing read); None if not."""
+        try:
+            manifest = self.manifest(name)
+            self._check(self.root / name, manifest.files, name)
+            for ref in manifest.segments or []:
+                self._check(self.root / ref.name, ref.files, name)
+        except IndexCorrupt:
+            return None
         return manifest
 
+    def verify(self, name: str) -> Manifest:
+        """The version's manifest once every file of it and of its segments matches its
+        checksum (all hashed: what `newsdesk doctor` asks); IndexCorrupt if not."""
+        manifest = self.manifest(name)
+        self._check(self.root / name, manifest.files, name, trust_stamp=False)
+        for ref in manifest.segments or []:
+            self._check(self.root / ref.name, ref.files, name, trust_stamp=False)
+        return manifest
+
+    def _check(self, folder: Path, files: dict[str, str], name: str, *,
+               trust_stamp: bool = True) -> None:
+        """Every file against the checksum recorded when it was written.
+
+        A segment is immutable, so once its files matched, a stamp of their sizes and times
+        stands for the hashing at later loads; a file changed since is hashed again."""
+        stamp_path = folder / STAMP
+        try:
+            stamp = json.loads(stamp_path.read_text("utf-8")) if trust_stamp else {}
+        except (OSError, ValueError):
+            stamp = {}
+        fresh: dict[str, list[Any]] = {}
+        try:
+            for file, digest in files.items():
+                info = (folder / file).stat()
+                seen = [digest, info.st_size, info.st_mtime_ns]
+                if stamp.get(file) == seen:
+                    fresh[file] = seen
+                    continue
+                if _sha256(folder / file) != digest:
+                    raise _damaged(name, f"{folder.name}/{file} does not match its checksum")
+                fresh[file] = seen
+        except OSError as exc:
+            raise _unreadable(name, exc) from None
+        if fresh != stamp:
+            self._write_stamp(folder, fresh)
+
+    @staticmethod
+    def _write_stamp(folder: Path, stamp: dict[str, list[Any]]) -> None:
+        """Best effort: a read-only index is checked in full at each load instead."""
+        tmp = folder / f"{STAMP}.{os.getpid()}"
+        try:
+            tmp.write_text(json.dumps(stamp), "utf-8")
+            os.replace(tmp, folder / STAMP)
+        except OSError:
+            tmp.unlink(missing_ok=True)
+
     def stored_articles(self, name: str) -> Iterator[Article]:
-        """The full articles a verified version holds: what rebuilds a lost catalogue."""
-        with (self.root / name / "articles.jsonl").open(encoding="utf-8") as f:
-            for line in f:
-                yield Article.model_validate_json(line)
+        """The full articles a verified version serves: what rebuilds a lost catalogue."""
+        manifest = self.manifest(name)
+        if manifest.segments is None:
+            yield from _read_jsonl(self.root / name / "articles.jsonl", Article)
+            return
+        for ref in manifest.segments:
+            dead = set(manifest.tombstones.get(ref.name, []))
+            for article in _read_jsonl(self.root / ref.name / "articles.jsonl", Article):
+                if article.id not in dead:
+                    yield article
 
     def load_version(self, name: str) -> IndexVersion:
+        manifest = self.manifest(name)
         folder = self.root / name
-        manifest = self.verify(name)
+        self._check(folder, manifest.files, name)
         try:
-            vectors = np.load(folder / "vectors.npy", allow_pickle=False)
-            sentence_vectors = np.load(folder / "sentences.npy", allow_pickle=False)
             with np.load(folder / "languages.npz", allow_pickle=False) as data:
                 offsets = LanguageOffsets([str(x) for x in data["languages"]], data["means"])
-            with (folder / "passages.jsonl").open(encoding="utf-8") as f:
-                passages = [Passage.model_validate_json(line) for line in f]
-            with (folder / "articles.jsonl").open(encoding="utf-8") as f:
-                articles = {a.id: a for a in (Article.model_validate_json(line) for line in f)}
-        except IndexCorrupt:
-            raise
-        except (OSError, ValueError, KeyError, ValidationError) as exc:
-            raise IndexCorrupt(
-                f"the index {name} cannot be read ({exc.__class__.__name__}); "
-                "run `newsdesk index --full` to rebuild it"
-            ) from None
-        n_sentences = sum(len(p.sentences) for p in passages)
-        if len(passages) and (vectors.shape != (len(passages), manifest.dim)
-                              or sentence_vectors.shape != (n_sentences, manifest.dim)
-                              or any(p.article_id not in articles for p in passages)):
+        except (OSError, ValueError, KeyError) as exc:
+            raise _unreadable(name, exc) from None
+        if manifest.segments is None:
+            log.info("the index %s predates segments: its FAISS indexes are built at each "
+                     "load until the next `newsdesk index` rewrites it as one segment", name)
+            segments = [self._load_segment(name, folder, manifest.dim, manifest.files, None)]
+        else:
+            segments = [self.segment(ref, manifest.dim, name) for ref in manifest.segments]
+        tombstones = {k: set(v) for k, v in manifest.tombstones.items()}
+        version = IndexVersion(manifest, segments, tombstones, offsets)
+        if len(version.passages) != manifest.passages:
             raise IndexCorrupt(f"the index {name} is inconsistent; run `newsdesk index --full`")
-        return IndexVersion(manifest, articles, passages, vectors, sentence_vectors, offsets)
+        return version
+
+    def segment(self, ref: SegmentRef, dim: int, version: str) -> Segment:
+        """A segment, hashed once and loaded once per process however many versions use
+        it; its files' stats are compared with the stamp at every load all the same, so a
+        damaged file is found before a version is served from it."""
+        self._check(self.root / ref.name, ref.files, version)
+        key = (str(self.root), ref.name, *sorted(ref.files.items()))  # a name can come back
+        segment = _loaded.get(key)
+        if segment is None:
+            segment = self._load_segment(version, self.root / ref.name, dim, ref.files,
+                                         ref.languages)
+            _loaded[key] = segment
+        return segment
+
+    def _load_segment(self, version: str, folder: Path, dim: int, files: dict[str, str],
+                      languages: list[str] | None) -> Segment:
+        try:
+            vectors = _open_array(folder / "vectors.npy")
+            sentence_vectors = _open_array(folder / "sentences.npy")
+            passages = list(_read_jsonl(folder / "passages.jsonl", Passage))
+            articles = {a.id: a for a in _read_jsonl(folder / "articles.jsonl", Article)}
+            indexes = None if languages is None else {
+                lang: faiss.read_index(str(folder / f"faiss-{i}.index"))
+                for i, lang in enumerate(languages)}
+        except (OSError, ValueError, KeyError, RuntimeError, ValidationError) as exc:
+            raise _unreadable(version, exc) from None
+        n_sentences = sum(len(p.sentences) for p in passages)
+        if len(passages) and (vectors.shape != (len(passages), dim)
+                              or sentence_vectors.shape != (n_sentences, dim)
+                              or any(p.article_id not in articles for p in passages)):
+            raise IndexCorrupt(f"the index {version} is inconsistent; "
+                               "run `newsdesk index --full`")
+        return Segment(folder.name, articles, passages, vectors, sentence_vectors, indexes)
+
+    # -- writing (only under the build lock) --------------------------------------------
 
     def publish(self, *, model: str, recipe: str, articles: list[Article],
                 passages: list[Passage], vectors: np.ndarray, sentence_vectors: np.ndarray,
                 languages: list[str], language_means: np.ndarray) -> Manifest:
-        """Write a complete new version, then switch CURRENT to it (under the build lock)."""
+        """Write the whole index as one new segment and a version naming only it, then
+        switch CURRENT to it: a full build, a changed model, a version from before segments."""
         self.root.mkdir(parents=True, exist_ok=True)
-        existing = self.versions()
-        number = int(existing[-1][2:]) + 1 if existing else 1
-        name = f"v-{number:06d}"
+        ref = self._write_segment(articles, passages, vectors, sentence_vectors)
+        dim = int(vectors.shape[1]) if vectors.ndim == 2 else 0
+        return self._write_version(
+            model=model, recipe=recipe, dim=dim, articles=articles, passages=len(passages),
+            segments=[ref], tombstones={}, languages=languages, language_means=language_means)
+
+    def publish_changes(self, previous: Manifest, *, model: str, recipe: str,
+                        articles: list[Article], fresh: list[Article], passages: list[Passage],
+                        vectors: np.ndarray, sentence_vectors: np.ndarray,
+                        languages: list[str], language_means: np.ndarray) -> Manifest:
+        """Publish what changed since `previous` (a segmented version's manifest): one new
+        segment holding the `fresh` articles (new or changed) and their rows, the older
+        segments kept as they are with every article removed from the catalogue or in
+        `fresh` tombstoned; then merge a size tier that grew too long. Nothing of the older
+        segments is loaded but their list of articles (a merge loads what it merges).
+
+        `articles`: the whole catalogue, for the manifest's content hashes."""
+        assert previous.segments is not None
+        keep = {a.id for a in articles} - {a.id for a in fresh}
+        tombstones = {}
+        served = 0
+        refs = []
+        for ref in previous.segments:
+            held = self.held(ref)
+            dead = set(previous.tombstones.get(ref.name, []))
+            dead |= {aid for aid in held if aid not in keep}
+            if dead >= held.keys():
+                continue  # nothing of it is served any more: the manifest drops it
+            refs.append(ref)
+            if dead:
+                tombstones[ref.name] = dead
+            served += sum(n for aid, n in held.items() if aid not in dead)
+        if fresh:
+            refs.append(self._write_segment(fresh, passages, vectors, sentence_vectors))
+            served += len(passages)
+        refs, tombstones = self._merge_tier(refs, tombstones, previous.dim)
+        return self._write_version(
+            model=model, recipe=recipe, dim=previous.dim, articles=articles,
+            passages=served, segments=refs, tombstones=tombstones, languages=languages,
+            language_means=language_means)
+
+    def held(self, ref: SegmentRef) -> dict[str, int]:
+        """Article id → passage rows, of every article a segment holds (its `held.json`)."""
+        try:
+            return json.loads((self.root / ref.name / "held.json").read_text("utf-8"))
+        except (OSError, ValueError) as exc:
+            raise _unreadable(ref.name, exc) from None
+
+    def _merge_tier(self, refs: list[SegmentRef], tombstones: dict[str, set[str]], dim: int
+                    ) -> tuple[list[SegmentRef], dict[str, set[str]]]:
+        """Segments of one size tier (powers of MERGE_FACTOR in rows), once MERGE_FACTOR of
+        them are live, become one segment of their served rows: each row is rewritten about
+        log(archive) times in all, and a search visits few segments."""
+        tiers: dict[int, list[SegmentRef]] = {}
+        for ref in refs:
+            tiers.setdefault(_tier(ref.passages), []).append(ref)
+        full = [group for group in tiers.values() if len(group) >= MERGE_FACTOR]
+        if not full:
+            return refs, tombstones
+        group = full[0]
+        loaded = {ref.name: self.segment(ref, dim, "merge") for ref in group}
+        merged = self._merge(group, tombstones, loaded, dim)
+        names = {r.name for r in group}
+        at = refs.index(group[0])
+        refs = [r for r in refs[:at] if r.name not in names] + [merged] + \
+            [r for r in refs[at:] if r.name not in names]
+        log.info("merged %d segments of about %d rows into %s", len(group),
+                 MERGE_FACTOR ** _tier(group[0].passages), merged.name)
+        return refs, {k: v for k, v in tombstones.items() if k not in names}
+
+    def _merge(self, group: list[SegmentRef], tombstones: dict[str, set[str]],
+               loaded: dict[str, Segment], dim: int) -> SegmentRef:
+        articles: list[Article] = []
+        passages: list[Passage] = []
+        vectors, sentences = [], []
+        for ref in group:
+            segment = loaded[ref.name]
+            dead = tombstones.get(ref.name, set())
+            articles.extend(a for aid, a in segment.articles.items() if aid not in dead)
+            live = np.array([r for r, p in enumerate(segment.passages)
+                             if p.article_id not in dead], np.int64)
+            passages.extend(segment.passages[r] for r in live)
+            starts = segment.sentence_start
+            vectors.append(np.asarray(segment.vectors[live], np.float32))
+            sentences.append(np.asarray(segment.sentence_vectors[
+                _ranges(starts[live], starts[live + 1] - starts[live])], np.float32))
+        return self._write_segment(
+            articles, passages,
+            np.vstack(vectors) if vectors else np.zeros((0, dim), np.float32),
+            np.vstack(sentences) if sentences else np.zeros((0, dim), np.float32))
+
+    def _write_segment(self, articles: list[Article], passages: list[Passage],
+                       vectors: np.ndarray, sentence_vectors: np.ndarray) -> SegmentRef:
+        """A new immutable segment, its FAISS indexes built here once and persisted."""
+        existing = self.segment_names()
+        name = f"s-{int(existing[-1][2:]) + 1 if existing else 1:06d}"
+        by_id = {a.id: a for a in articles}
+        groups = _language_rows(passages, by_id)
         tmp = Path(tempfile.mkdtemp(prefix=".building-", dir=self.root))
         try:
             np.save(tmp / "vectors.npy", np.ascontiguousarray(vectors, dtype=np.float32))
             np.save(tmp / "sentences.npy",
                     np.ascontiguousarray(sentence_vectors, dtype=np.float32))
-            with (tmp / "languages.npz").open("wb") as f:
-                np.savez(f, languages=np.array(languages, dtype=str), means=language_means)
             with (tmp / "passages.jsonl").open("w", encoding="utf-8") as f:
                 f.writelines(p.model_dump_json() + "\n" for p in passages)
             with (tmp / "articles.jsonl").open("w", encoding="utf-8") as f:
                 f.writelines(a.model_dump_json(exclude={"content_hash"}) + "\n" for a in articles)
+            held = {a.id: 0 for a in articles}
+            for passage in passages:
+                held[passage.article_id] += 1
+            (tmp / "held.json").write_text(json.dumps(held), "utf-8")
+            for i, rows in enumerate(groups.values()):
+                faiss.write_index(build_faiss(np.asarray(vectors)[rows]),
+                                  str(tmp / f"faiss-{i}.index"))
+            files = {p.name: _sha256(p) for p in sorted(tmp.iterdir())}
+            _fsync_files(tmp)
+            tmp.rename(self.root / name)
+            _fsync_dir(self.root)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        return SegmentRef(name=name, passages=len(passages), languages=list(groups),
+                          files=files)
+
+    def _write_version(self, *, model: str, recipe: str, dim: int, articles: list[Article],
+                       passages: int, segments: list[SegmentRef],
+                       tombstones: dict[str, set[str]], languages: list[str],
+                       language_means: np.ndarray) -> Manifest:
+        """The small part of a publish: a manifest naming the segments, then CURRENT."""
+        existing = self.versions()
+        number = int(existing[-1][2:]) + 1 if existing else 1
+        name = f"v-{number:06d}"
+        tmp = Path(tempfile.mkdtemp(prefix=".building-", dir=self.root))
+        try:
+            with (tmp / "languages.npz").open("wb") as f:
+                np.savez(f, languages=np.array(languages, dtype=str), means=language_means)
             manifest = Manifest(
-                version=name, created=datetime.now(UTC), model=model, recipe=recipe,
-                dim=int(vectors.shape[1]) if vectors.ndim == 2 else 0,
-                articles={a.id: a.content_hash for a in articles}, passages=len(passages),
-                files={file: _sha256(tmp / file) for file in FILES},
+                version=name, created=datetime.now(UTC), model=model, recipe=recipe, dim=dim,
+                articles={a.id: a.content_hash for a in articles}, passages=passages,
+                files={"languages.npz": _sha256(tmp / "languages.npz")}, segments=segments,
+                tombstones={k: sorted(v) for k, v in tombstones.items()},
             )
             (tmp / "manifest.json").write_text(manifest.model_dump_json(indent=1), "utf-8")
-            for file in (*FILES, "manifest.json"):
-                with (tmp / file).open("rb") as f:
-                    os.fsync(f.fileno())
+            _fsync_files(tmp)
             tmp.rename(self.root / name)
             _fsync_dir(self.root)
         except BaseException:
@@ -331,7 +734,8 @@ class IndexStore:
         _fsync_dir(self.root)
 
     def prune(self, keep: int) -> None:
-        """Drop old versions and leftovers of killed builds; CURRENT is always kept.
+        """Drop old versions, segments no kept version names and leftovers of killed
+        builds; CURRENT is always kept.
 
         Only called under the build lock: no other build is running, so every leftover,
         however young, belongs to a build that died.
@@ -341,6 +745,21 @@ class IndexStore:
             if name != current:
                 shutil.rmtree(self.root / name, ignore_errors=True)
         self.remove_leftovers()
+        named = self._named_segments(self.versions())
+        if named is None:  # a manifest that does not read may name any segment: keep all
+            return
+        for name in self.segment_names():
+            if name not in named:
+                shutil.rmtree(self.root / name, ignore_errors=True)
+
+    def _named_segments(self, versions: Iterable[str]) -> set[str] | None:
+        named: set[str] = set()
+        for name in versions:
+            try:
+                named.update(r.name for r in self.manifest(name).segments or [])
+            except IndexCorrupt:
+                return None
+        return named
 
     def leftovers(self) -> list[Path]:
         """Half-written versions and pointers of builds that died (kill -9, power loss)."""
@@ -357,3 +776,7 @@ class IndexStore:
             else:
                 leftover.unlink(missing_ok=True)
         return len(found)
+
+
+def _tier(rows: int) -> int:
+    return int(math.log(max(rows, 1), MERGE_FACTOR))

@@ -129,6 +129,11 @@ def test_a_reindex_killed_part_way_leaves_the_previous_index_serving(
     assert stats.changed and desk.retriever().version.name == stats.version != before
 
 
+def segments(desk: Desk, version: str) -> set[str]:
+    """The segments a version names."""
+    return {ref.name for ref in desk.store.manifest(version).segments or []}
+
+
 def test_damaged_current_version_falls_back_or_says_how_to_rebuild(desk: Desk) -> None:
     seeded(desk)
     desk.reindex()
@@ -137,10 +142,11 @@ def test_damaged_current_version_falls_back_or_says_how_to_rebuild(desk: Desk) -
     desk.reindex()
     second = desk.store.current_name()
     assert first and second and second != first
-    vectors = desk.store.root / second / "vectors.npy"
-    vectors.write_bytes(vectors.read_bytes()[:-100])  # a torn write
+    older, newer = segments(desk, first), segments(desk, second)
+    added = desk.store.root / (newer - older).pop() / "vectors.npy"  # what the second wrote
+    added.write_bytes(added.read_bytes()[:-100])  # a torn write
     assert desk.store.load().name == first  # the previous intact version serves
-    (desk.store.root / first / "passages.jsonl").write_text("garbage", "utf-8")
+    (desk.store.root / older.pop() / "passages.jsonl").write_text("garbage", "utf-8")
     with pytest.raises(IndexCorrupt, match="newsdesk index --full"):
         desk.store.load()
     stats = desk.reindex()  # a damaged index is rebuilt from the catalogue
