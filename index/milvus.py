@@ -47,7 +47,13 @@ import numpy as np
 from corpus.errors import NewsdeskError
 from corpus.models import Article, Passage, Span
 from index.language_bias import LanguageOffsets
-from index.store import FLAT_LIMIT, IndexCorrupt, IndexMissing, IndexVersion, Manifest
+from index.store import (
+    FLAT_LIMIT,
+    IndexCorrupt,
+    IndexVersion,
+    Manifest,
+    newest_intact,
+)
 
 if TYPE_CHECKING:
     from pymilvus import MilvusClient
@@ -321,29 +327,8 @@ class MilvusStore:
     # -- reading ---------------------------------------------------------------
     def load(self) -> IndexVersion:
         """The version the alias names; if it cannot be read, the newest older one that can."""
-        current = self.current_name()
-        versions = self.versions()
-        if current is None and not versions:
-            raise IndexMissing("there is no index yet; run `newsdesk index`")
-        if current is None:
-            log.warning("the Milvus alias %s is missing; serving the newest complete version "
-                        "(`newsdesk index` repairs it)", self.alias)
-            candidates = list(reversed(versions))
-        else:
-            candidates = [current] + [v for v in reversed(versions) if v < current]
-        first_error: IndexCorrupt | None = None
-        for name in candidates:
-            try:
-                version = self.load_version(name)
-            except IndexCorrupt as exc:
-                first_error = first_error or exc
-                log.warning("%s", exc)
-                continue
-            if current is not None and name != current:
-                log.warning("serving the older index %s because %s is damaged", name, current)
-            return version
-        assert first_error is not None
-        raise first_error
+        return newest_intact(self.current_name(), self.versions(), self.load_version,
+                             f"the Milvus alias {self.alias} is missing")
 
     def load_version(self, name: str) -> MilvusVersion:
         from pymilvus.exceptions import MilvusException

@@ -31,11 +31,11 @@ import re
 import shutil
 import tempfile
 import weakref
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import faiss
 import numpy as np
@@ -379,6 +379,38 @@ def _read_jsonl(path: Path, model: type[BaseModel]) -> Iterator[Any]:
             yield model.model_validate_json(line)
 
 
+V = TypeVar("V")
+
+
+def newest_intact(current: str | None, versions: list[str],
+                  load_version: Callable[[str], V], no_pointer: str) -> V:
+    """The version `current` names; if it is damaged, the newest older one that loads.
+
+    Shared by every store: a missing or damaged pointer is no reason to re-embed a whole
+    corpus; the newest intact version serves and the next build rewrites the pointer."""
+    if current is None and not versions:
+        raise IndexMissing("there is no index yet; run `newsdesk index`")
+    if current is None:
+        log.warning("%s; serving the newest intact version (`newsdesk index` repairs it)",
+                    no_pointer)
+        candidates = list(reversed(versions))
+    else:
+        candidates = [current] + [v for v in reversed(versions) if v < current]
+    first_error: IndexCorrupt | None = None
+    for name in candidates:
+        try:
+            version = load_version(name)
+        except IndexCorrupt as exc:
+            first_error = first_error or exc
+            log.warning("%s", exc)
+            continue
+        if current is not None and name != current:
+            log.warning("serving the older index %s because %s is damaged", name, current)
+        return version
+    assert first_error is not None
+    raise first_error
+
+
 class IndexStore:
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -408,29 +440,9 @@ class IndexStore:
         A missing or damaged CURRENT is no reason to re-embed a whole corpus: the newest
         intact version serves, and the next build (or `newsdesk doctor`) rewrites CURRENT.
         """
-        current = self.current_name()
-        versions = self.versions()
-        if current is None and not versions:
-            raise IndexMissing("there is no index yet; run `newsdesk index`")
-        if current is None:
-            log.warning("the index pointer %s is missing or damaged; serving the newest "
-                        "intact version (`newsdesk index` repairs it)", self.root / "CURRENT")
-            candidates = list(reversed(versions))
-        else:
-            candidates = [current] + [v for v in reversed(versions) if v < current]
-        first_error: IndexCorrupt | None = None
-        for name in candidates:
-            try:
-                version = self.load_version(name)
-            except IndexCorrupt as exc:
-                first_error = first_error or exc
-                log.warning("%s", exc)
-                continue
-            if current is not None and name != current:
-                log.warning("serving the older index %s because %s is damaged", name, current)
-            return version
-        assert first_error is not None
-        raise first_error
+        return newest_intact(
+            self.current_name(), self.versions(), self.load_version,
+            f"the index pointer {self.root / 'CURRENT'} is missing or damaged")
 
     def manifest(self, name: str) -> Manifest:
         try:
