@@ -18,6 +18,7 @@ import logging
 import os
 import shutil
 import tempfile
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -61,8 +62,11 @@ def _export_fp32(folder: Path, out: Path) -> None:
     would drift (cosine 0.998): what the torch path reads is saved instead.
     """
     import torch
+    import transformers
     from transformers import AutoModel, AutoTokenizer
 
+    transformers.logging.set_verbosity_error()
+    transformers.logging.disable_progress_bar()  # "Loading weights" is not news to a user
     AutoTokenizer.from_pretrained(str(folder)).backend_tokenizer.save(
         str(out.parent / TOKENIZER))
     model = AutoModel.from_pretrained(str(folder))
@@ -79,7 +83,10 @@ def _export_fp32(folder: Path, out: Path) -> None:
     ids = torch.tensor([[0, 100, 200, 2], [0, 300, 2, 1]], dtype=torch.long)
     mask = torch.tensor([[1, 1, 1, 1], [1, 1, 1, 0]], dtype=torch.long)
     axes = {0: "batch", 1: "tokens"}
-    with torch.no_grad():
+    # the tracer's warnings are about dynamic shapes this fixed graph does not have (its
+    # vectors are checked against torch's in tests/test_encoders.py): not a user's concern
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
         torch.onnx.export(Hidden(), (ids, mask), str(out), input_names=["input_ids",
                           "attention_mask"], output_names=["hidden"], opset_version=_OPSET,
                           dynamic_axes={"input_ids": axes, "attention_mask": axes,
