@@ -32,6 +32,7 @@ import shutil
 import tempfile
 import weakref
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
@@ -674,6 +675,21 @@ class IndexStore:
             np.vstack(vectors) if vectors else np.zeros((0, dim), np.float32),
             np.vstack(sentences) if sentences else np.zeros((0, dim), np.float32))
 
+    @contextmanager
+    def _new_folder(self, name: str) -> Iterator[Path]:
+        """A folder filled in a hidden temporary place, then renamed to `name` with its
+        files and the rename fsynced; nothing of it is left if filling fails. Segments and
+        versions are both written so: a reader sees all of one or none of it."""
+        tmp = Path(tempfile.mkdtemp(prefix=".building-", dir=self.root))
+        try:
+            yield tmp
+            _fsync_files(tmp)
+            tmp.rename(self.root / name)
+            _fsync_dir(self.root)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+
     def _write_segment(self, articles: list[Article], passages: list[Passage],
                        vectors: np.ndarray, sentence_vectors: np.ndarray) -> SegmentRef:
         """A new immutable segment, its FAISS indexes built here once and persisted."""
@@ -681,8 +697,7 @@ class IndexStore:
         name = f"s-{int(existing[-1][2:]) + 1 if existing else 1:06d}"
         by_id = {a.id: a for a in articles}
         groups = _language_rows(passages, by_id)
-        tmp = Path(tempfile.mkdtemp(prefix=".building-", dir=self.root))
-        try:
+        with self._new_folder(name) as tmp:
             np.save(tmp / "vectors.npy", np.ascontiguousarray(vectors, dtype=np.float32))
             np.save(tmp / "sentences.npy",
                     np.ascontiguousarray(sentence_vectors, dtype=np.float32))
@@ -698,12 +713,6 @@ class IndexStore:
                 faiss.write_index(build_faiss(np.asarray(vectors)[rows]),
                                   str(tmp / f"faiss-{i}.index"))
             files = {p.name: _sha256(p) for p in sorted(tmp.iterdir())}
-            _fsync_files(tmp)
-            tmp.rename(self.root / name)
-            _fsync_dir(self.root)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
         return SegmentRef(name=name, passages=len(passages), languages=list(groups),
                           files=files)
 
@@ -715,8 +724,7 @@ class IndexStore:
         existing = self.versions()
         number = int(existing[-1][2:]) + 1 if existing else 1
         name = f"v-{number:06d}"
-        tmp = Path(tempfile.mkdtemp(prefix=".building-", dir=self.root))
-        try:
+        with self._new_folder(name) as tmp:
             with (tmp / "languages.npz").open("wb") as f:
                 np.savez(f, languages=np.array(languages, dtype=str), means=language_means)
             manifest = Manifest(
@@ -726,12 +734,6 @@ class IndexStore:
                 tombstones={k: sorted(v) for k, v in tombstones.items()},
             )
             (tmp / "manifest.json").write_text(manifest.model_dump_json(indent=1), "utf-8")
-            _fsync_files(tmp)
-            tmp.rename(self.root / name)
-            _fsync_dir(self.root)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
         self.point_to(name)
         self.prune(keep=3)
         return manifest
