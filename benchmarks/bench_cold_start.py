@@ -14,28 +14,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import statistics
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
 
-NEWSDESK = str(Path(sys.executable).parent / "newsdesk")
+from bench_index import timed  # one way to time a fresh newsdesk process
+
 QUESTION = "what did Korea do about DeepSeek"
-
-
-def timed(args: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """(wall s, CPU s of the child) of one fresh process."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    t0 = time.perf_counter()
-    done = subprocess.run([NEWSDESK, *args], env=env, capture_output=True, text=True)
-    wall = time.perf_counter() - t0
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if done.returncode != 0:
-        raise SystemExit(f"newsdesk {' '.join(args)} failed: {done.stderr}")
-    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def main() -> None:
@@ -58,7 +43,7 @@ def main() -> None:
             for encoder in encoders:
                 env = {**base, "NEWSDESK_ENCODER": encoder}
                 for name, command in (("ask", ["ask", QUESTION]), ("no-op index", ["index"])):
-                    results.setdefault((name, encoder), []).append(timed(command, env))
+                    results.setdefault((name, encoder), []).append(timed(command, env)[:2])
     print(f"\nmedian of {args.runs} fresh processes; load average {os.getloadavg()[0]:.1f}")
     print(f"{'command':12} {'encoder':10} {'wall s':>7} {'CPU s':>6} {'x faster':>9}")
     for name in ("ask", "no-op index"):

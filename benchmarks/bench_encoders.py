@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from xquad_plain import load as xquad  # the paragraphs and questions, read one way
 
 from bot.desk import SAMPLE_DIR
 from corpus.chunker import chunk
@@ -39,17 +40,6 @@ MIXED = ["ar", "de", "el", "en", "es", "hi", "ro", "ru", "th", "tr", "vi", "zh"]
 def sample_passages() -> list[str]:
     articles = [a for a in load_paths([SAMPLE_DIR], 20_000_000) if isinstance(a, Article)]
     return [passage_input(a, p) for a in articles for p in chunk(a)]
-
-
-def xquad(folder: Path, lang: str) -> tuple[list[str], list[tuple[str, int]]]:
-    data = json.loads((folder / f"xquad.{lang}.json").read_text("utf-8"))
-    paragraphs: list[str] = []
-    questions: list[tuple[str, int]] = []
-    for article in data["data"]:
-        for para in article["paragraphs"]:
-            paragraphs.append(para["context"])
-            questions += [(qa["question"], len(paragraphs) - 1) for qa in para["qas"]]
-    return paragraphs, questions
 
 
 def r_at_1(passages: np.ndarray, queries: np.ndarray, gold: np.ndarray) -> float:
