@@ -15,7 +15,6 @@ from pathlib import Path
 
 from feed_server import (
     FeedServer,
-    Handler,
     Resource,
     Story,
     endless,
@@ -23,6 +22,7 @@ from feed_server import (
     never_answers,
     redirect,
     rss2,
+    slow_headers,
     trickle,
 )
 
@@ -149,17 +149,6 @@ def bomb(size: int, codings: list[str]) -> bytes:
     return body
 
 
-def slow_headers(handler: Handler) -> None:
-    """One header byte every 0.5 s for two minutes: only an overall deadline stops it."""
-    handler.wfile.write(b"HTTP/1.1 200 OK\r\n")
-    handler.wfile.flush()
-    for _ in range(240):
-        if handler.server.owner.stopping.wait(0.5):
-            return
-        handler.wfile.write(b"X")
-        handler.wfile.flush()
-
-
 def huge_feed(server: FeedServer, items: int) -> Resource:
     """A feed listing `items` stories, as tersely as RSS allows so that 50,000 of them fit
     under the 5 MB cap (their pages are 404s and they have no summary: each is an error)."""
@@ -212,7 +201,7 @@ def http_cases(server: FeedServer, bomb_size: int, feed_items: int
         "endless body": (serve("/endless", endless()), False),
         "1 GB declared": (serve("/declared", endless(1 << 30)), False),
         "trickle body": (serve("/trickle", trickle), False),
-        "slow headers": (serve("/slow-headers", slow_headers), False),
+        "slow headers": (serve("/slow-headers", slow_headers(every=0.5, count=240)), False),
         "never answers": (serve("/silent", never_answers), False),
         "redirect loop": (server.url("/bad/loop"), False),
         "redirect bad port": (server.url("/bad/port"), False),

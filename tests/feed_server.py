@@ -147,6 +147,22 @@ def never_answers(handler: Handler) -> None:
     handler.server.owner.stopping.wait(30)
 
 
+def slow_headers(every: float, count: int) -> Behaviour:
+    """The status line at once, then one byte of a header every `every` s, `count` times:
+    each read succeeds well within a read timeout, so only an overall deadline stops it."""
+
+    def behaviour(handler: Handler) -> None:
+        handler.wfile.write(b"HTTP/1.1 200 OK\r\n")
+        handler.wfile.flush()
+        for _ in range(count):
+            if handler.server.owner.stopping.wait(every):
+                return
+            handler.wfile.write(b"X")
+            handler.wfile.flush()
+
+    return behaviour
+
+
 def trickle(handler: Handler) -> None:
     """Headers at once, then one byte of body every 0.1 s: never too slow for a read
     timeout, only an overall deadline stops it."""

@@ -28,7 +28,6 @@ from conftest import make_settings
 from feed_server import (
     Behaviour,
     FeedServer,
-    Handler,
     Resource,
     Story,
     atom,
@@ -38,6 +37,7 @@ from feed_server import (
     rdf,
     redirect,
     rss2,
+    slow_headers,
     trickle,
 )
 
@@ -736,23 +736,11 @@ def test_a_redirect_to_a_malformed_link_is_that_items_error(
     assert len(desk.registry.all()) == 1 and desk.catalogue.count() == 3
 
 
-def slow_headers(handler: Handler) -> None:
-    """The status line at once, then one byte of a header every 0.25 s for 20 s: every read
-    succeeds well within the read timeout, so only an overall deadline stops it."""
-    handler.wfile.write(b"HTTP/1.1 200 OK\r\n")
-    handler.wfile.flush()
-    for _ in range(80):
-        if handler.server.owner.stopping.wait(0.25):
-            return
-        handler.wfile.write(b"X")
-        handler.wfile.flush()
-
-
 def test_the_deadline_bounds_headers_as_well_as_the_body(server: FeedServer) -> None:
     """Point 4: connect + headers + body together stay within the overall deadline."""
     fetcher = Fetcher(FetchSettings(allow_hosts=["127.0.0.1"], host_delay=0.0,
                                     read_timeout=1.0, deadline=2.0))
-    server.serve("/slow-headers", slow_headers)
+    server.serve("/slow-headers", slow_headers(every=0.25, count=80))
     started = time.monotonic()
     with pytest.raises(FetchError, match=r"too slow \(over 2 s\)"):
         fetcher.get(server.url("/slow-headers"))
