@@ -371,11 +371,14 @@ def question_names(question: str, language: str = "") -> dict[str, str]:
     out: dict[str, str] = {}
     for match in _VERSION.finditer(question):
         head = re.split(r"[ \d-]", fold(match.group()))[0]
-        if match.group()[0].isupper() and len(head) > 2 and head not in _SENTENCE_START_WORDS:
-            out[fold(match.group())] = "version"  # not "En 2005" nor "Au 20"
+        number = re.split(r"[ -]", match.group())[-1]
+        if match.group()[0].isupper() and len(head) > 2 and head not in _SENTENCE_START_WORDS \
+                and not is_year(number):
+            out[fold(match.group())] = "version"  # not "En 2005", "Au 20" nor "Après 1969"
     parts = {p for v in out for p in re.split(r"[ -]", v)}
     distinct = {fold(m.group()) for m in _DISTINCT.finditer(question)}
-    acronyms = {fold(m.group()).removesuffix("s") for m in _ACRONYM.finditer(question)}
+    # a lower-case s is a plural ("GPUs"); a capital one is part of the acronym ("SAOS", "PS")
+    acronyms = {fold(m.group().removesuffix("s")) for m in _ACRONYM.finditer(question)}
     for name in names(question):
         if name.isdigit() or name in parts or any(name.startswith(v) for v in out):
             continue
@@ -383,6 +386,8 @@ def question_names(question: str, language: str = "") -> dict[str, str]:
             continue  # every article of an AI-news corpus says it
         if name in distinct:
             out[name] = "distinct"
+        elif name in acronyms:
+            out[name] = "acronym"
         elif name.removesuffix("s") in acronyms:
             out[name.removesuffix("s")] = "acronym"
         elif language != "de" or name in _ALIAS_OF:
