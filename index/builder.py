@@ -215,10 +215,12 @@ def build(catalogue: Catalogue, store: IndexStore, embedder: Embedder, cache_dir
         try:
             passage_vectors, computed = encode(
                 embedder, cache, passage_inputs,
-                progress=lambda n: tick(passages_embedded=state.passages_embedded + n))
+                progress=lambda n: tick(passages_embedded=state.passages_embedded + n),
+                label="passages")
             sentence_vectors, computed_s = encode(
                 embedder, cache, sentence_inputs,
-                progress=lambda n: tick(sentences_embedded=state.sentences_embedded + n))
+                progress=lambda n: tick(sentences_embedded=state.sentences_embedded + n),
+                label="sentences")
         finally:
             if cache is not None:
                 cache.close()
@@ -226,6 +228,8 @@ def build(catalogue: Catalogue, store: IndexStore, embedder: Embedder, cache_dir
         languages, means = language_means(embedder, cache_dir)
 
         tick(phase="publish")
+        log.info("publishing %d new or changed articles (%d passages)", len(fresh),
+                 len(passage_inputs))
         p_cursor = s_cursor = 0
         for part in fresh:
             n_p = len(part.passages)

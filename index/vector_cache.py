@@ -127,12 +127,16 @@ class VectorCache:
 
 
 def encode(encoder: Encoder, cache: VectorCache | None, texts: Sequence[str],
-           progress: Callable[[int], None] | None = None) -> tuple[np.ndarray, int]:
+           progress: Callable[[int], None] | None = None,
+           label: str = "texts") -> tuple[np.ndarray, int]:
     """Passage vectors for `texts` and how many were computed; the rest came from the cache.
 
     Distinct texts missing from the cache are embedded longest first (batches pad to
     similar lengths) and committed batch by batch. `progress` counts texts done,
     cached ones included, so a resumed run's bar starts where the killed one stopped.
+    `label` names the texts in the log: one line when the work is known (what a resumed
+    run finds in the cache), a debug line per batch computed and per batch committed (a
+    killed run's log then says what it computed that never reached the cache).
     """
     report = progress or (lambda _n: None)
     if not texts:
@@ -149,13 +153,17 @@ def encode(encoder: Encoder, cache: VectorCache | None, texts: Sequence[str],
             missing.setdefault(key, text)
             uses[key] += 1
     report(len(texts) - sum(uses.values()))
+    log.info("embedding %s: %d to compute, %d from the cache", label, len(missing),
+             len(texts) - sum(uses.values()))
     pending = sorted(missing.items(), key=lambda kv: -len(kv[1]))
     size = max(1, encoder.batch_size)
     pause = float(os.environ.get(_PAUSE_ENV) or 0)
     for i in range(0, len(pending), size):
         batch = pending[i:i + size]
         vectors = encoder.passages([t for _, t in batch])
+        log.debug("computed %d %s", len(batch), label)
         cache.put(model, recipe, [k for k, _ in batch], vectors)
+        log.debug("committed %d %s", len(batch), label)
         for (key, _), vector in zip(batch, vectors, strict=True):
             known[key] = vector
         report(sum(uses[k] for k, _ in batch))
