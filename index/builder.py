@@ -25,7 +25,7 @@ from index.embedder import Embedder
 from index.language_bias import language_means
 from index.passage_text import RECIPE, passage_input
 from index.store import IndexCorrupt, IndexMissing, IndexStore, IndexVersion, Manifest
-from index.vector_cache import VectorCache, encode
+from index.vector_cache import VectorCache, encode, text_key
 
 log = logging.getLogger("newsdesk." + __name__)
 
@@ -143,6 +143,38 @@ def _segmented(store: IndexStore, previous: IndexVersion | None) -> bool:
     return True
 
 
+def _texts(parts: list[_Part]) -> tuple[list[str], list[str]]:
+    """What the model reads for these articles: each passage, then each of its sentences."""
+    passages = [passage_input(p.article, x) for p in parts for x in p.passages]
+    sentences = [p.article.text[s.start:s.end]
+                 for p in parts for x in p.passages for s in x.sentences]
+    return passages, sentences
+
+
+class PruneStats(BaseModel):
+    kept: int  # rows this catalogue uses, dated today
+    removed: int  # rows nobody used for `days` days
+    left: int  # rows in the cache now, every model's
+
+
+def prune_cache(catalogue: Catalogue, embedder: Embedder, vector_cache: Path,
+                days: int) -> PruneStats:
+    """Drop the cache's rows nobody used for `days` days, after dating today every text
+    this catalogue uses (see index/vector_cache.py: the cache may be shared, so what
+    another home needs is known only by its use). Cost: chunking the catalogue, which
+    is no model work, and one `used` index range per model."""
+    cache = VectorCache(vector_cache)
+    try:
+        passages, sentences = _texts([_Part(a, chunk(a)) for a in catalogue.articles()])
+        keys = list(dict.fromkeys(text_key(embedder.passage_prefix, t)
+                                  for t in passages + sentences))
+        kept = cache.touch(embedder.id, embedder.recipe, keys)
+        removed = cache.prune(days)
+        return PruneStats(kept=kept, removed=removed, left=cache.rows())
+    finally:
+        cache.close()
+
+
 def _stack(blocks: list[np.ndarray | None], embedder: Embedder) -> np.ndarray:
     """Rows of every part; only an index with no rows at all asks the model its width."""
     filled = [b for b in blocks if b is not None and len(b)]
@@ -206,9 +238,7 @@ def build(catalogue: Catalogue, store: IndexStore, embedder: Embedder, cache_dir
                 sentences_embedded=0, seconds=time.monotonic() - started,
             )
 
-        passage_inputs = [passage_input(p.article, x) for p in fresh for x in p.passages]
-        sentence_inputs = [p.article.text[s.start:s.end]
-                           for p in fresh for x in p.passages for s in x.sentences]
+        passage_inputs, sentence_inputs = _texts(fresh)
         tick(phase="embed", passages_to_embed=len(passage_inputs),
              sentences_to_embed=len(sentence_inputs))
         cache = VectorCache(vector_cache) if vector_cache is not None else None

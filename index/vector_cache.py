@@ -11,6 +11,16 @@ cost a lookup, not an embedding.
 The cache also counts what it was given to store (`computed`): with every
 vector stored once, `computed == rows`, which is how tests and benchmarks
 prove no vector was computed twice.
+
+Pruning is by age of use, as a cache's should be. Each row carries the day it
+was last written or looked up; `prune(days)` drops the rows no process has
+used for that many days. Data homes may share one cache file (the tests' run
+does), and no home knows another's corpus, so "rows my catalogue does not use"
+would delete a neighbour's vectors; "rows nobody used for 30 days" cannot hurt
+anyone who used the cache in that time, and what it does drop costs at most one
+embedding again, never a wrong vector. A home that prunes first marks every
+text its own catalogue uses (`touch`): an unchanged article's vectors are not
+looked up by incremental builds, and must not age out while it is served.
 """
 
 from __future__ import annotations
@@ -22,6 +32,7 @@ import sqlite3
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
@@ -36,21 +47,40 @@ _LOOKUP_CHUNK = 500  # keys per SELECT … IN (…), well under SQLite's variabl
 # `newsdesk index` between batches without racing a fast machine
 _PAUSE_ENV = "NEWSDESK_TEST_BATCH_PAUSE"
 
+# `used`: the day (since 1970) the row was last written or looked up, what pruning reads;
+# its index also answers counts per model and recipe without reading a vector
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS vectors (
     model TEXT NOT NULL,
     recipe TEXT NOT NULL,
     key BLOB NOT NULL,
     vector BLOB NOT NULL,
+    used INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (model, recipe, key)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 INSERT OR IGNORE INTO counters VALUES ('computed', 0);
 """
+_USED_INDEX = "CREATE INDEX IF NOT EXISTS vectors_used ON vectors (model, recipe, used)"
+KEEP_DAYS = 30  # `newsdesk index --prune-cache` drops rows unused for this long
+
+
+def today() -> int:
+    return int(time.time() // 86400)
 
 
 class CacheError(NewsdeskError):
     pass
+
+
+@dataclass(frozen=True)
+class Holding:
+    """What the cache holds of one model and recipe: what `newsdesk doctor` shows."""
+
+    model: str
+    recipe: str
+    rows: int
+    stale: int  # unused for KEEP_DAYS days or more: what a prune would drop
 
 
 class Encoder(Protocol):
@@ -82,19 +112,41 @@ class VectorCache:
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self._db = sqlite3.connect(path, timeout=30, check_same_thread=False)
+            # a new file gives pages freed by a prune back to the disk (an older one keeps
+            # them for its next vectors: switching needs a VACUUM, a copy of the whole file)
+            self._db.execute("PRAGMA auto_vacuum=INCREMENTAL")
             self._db.execute("PRAGMA journal_mode=WAL")
             # NORMAL in WAL mode: a committed batch survives a killed process; only a power
             # cut may take the last ones, which are then simply computed again
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(_SCHEMA)
+            self._migrate()
         except sqlite3.DatabaseError as exc:
             raise CacheError(f"the vector cache {path} cannot be opened ({exc}); delete it "
                              "and vectors will be computed again") from None
+
+    def _migrate(self) -> None:
+        """A cache from before pruning gets its `used` column, every row dated today: its
+        rows' ages are unknown, and the safe guess is the one that keeps them longest. In
+        one write transaction, so two processes opening an old cache at once migrate it
+        once."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            columns = {row[1] for row in self._db.execute("PRAGMA table_info(vectors)")}
+            if "used" not in columns:
+                self._db.execute("ALTER TABLE vectors ADD COLUMN used INTEGER NOT NULL "
+                                 f"DEFAULT {today()}")
+            self._db.execute(_USED_INDEX)
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
 
     def close(self) -> None:
         self._db.close()
 
     def get(self, model: str, recipe: str, keys: Sequence[bytes]) -> dict[bytes, np.ndarray]:
+        """The vectors the cache holds for `keys`, each dated today (it was used)."""
         found: dict[bytes, np.ndarray] = {}
         unique = list(dict.fromkeys(keys))
         for i in range(0, len(unique), _LOOKUP_CHUNK):
@@ -105,17 +157,63 @@ class VectorCache:
                 f"AND key IN ({marks})", (model, recipe, *chunk))
             for key, blob in rows:
                 found[key] = np.frombuffer(blob, dtype=np.float32)
+        self.touch(model, recipe, list(found))
         return found
+
+    def touch(self, model: str, recipe: str, keys: Sequence[bytes]) -> int:
+        """Date these rows today; how many of `keys` the cache holds. A row already dated
+        today is not written again (a second lookup the same day costs no write), and no
+        vector is read."""
+        day, held = today(), 0
+        with self._db:
+            for i in range(0, len(keys), _LOOKUP_CHUNK):
+                chunk = keys[i:i + _LOOKUP_CHUNK]
+                marks = ",".join("?" * len(chunk))
+                where = f"model = ? AND recipe = ? AND key IN ({marks})"
+                self._db.execute(f"UPDATE vectors SET used = ? WHERE used < ? AND {where}",
+                                 (day, day, model, recipe, *chunk))
+                held += self._db.execute(f"SELECT count(*) FROM vectors WHERE {where}",
+                                         (model, recipe, *chunk)).fetchone()[0]
+        return held
 
     def put(self, model: str, recipe: str, keys: Sequence[bytes], vectors: np.ndarray) -> None:
         """One durable transaction per batch: the vectors and the count of them computed."""
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        day = today()
         with self._db:
             self._db.executemany(
-                "INSERT OR IGNORE INTO vectors VALUES (?, ?, ?, ?)",
-                [(model, recipe, k, v.tobytes()) for k, v in zip(keys, vectors, strict=True)])
+                "INSERT OR IGNORE INTO vectors (model, recipe, key, vector, used) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [(model, recipe, k, v.tobytes(), day)
+                 for k, v in zip(keys, vectors, strict=True)])
             self._db.execute("UPDATE counters SET value = value + ? WHERE name = 'computed'",
                              (len(keys),))
+
+    def prune(self, days: int) -> int:
+        """Drop the rows nobody used for `days` days (0: not today); how many went. Each
+        model and recipe is one range of the `used` index: no vector is read."""
+        cutoff = today() - days
+        removed = 0
+        with self._db:
+            for model, recipe in self._db.execute(
+                    "SELECT DISTINCT model, recipe FROM vectors").fetchall():
+                removed += self._db.execute(
+                    "DELETE FROM vectors WHERE model = ? AND recipe = ? AND used < ?",
+                    (model, recipe, cutoff)).rowcount
+        self._db.execute("PRAGMA incremental_vacuum")
+        return removed
+
+    def holdings(self, days: int = KEEP_DAYS) -> list[Holding]:
+        """Rows per model and recipe, and how many of them a prune of `days` would drop."""
+        rows = self._db.execute(
+            "SELECT model, recipe, count(*), coalesce(sum(used < ?), 0) FROM vectors "
+            "GROUP BY model, recipe ORDER BY model, recipe", (today() - days,))
+        return [Holding(m, r, int(n), int(stale)) for m, r, n, stale in rows]
+
+    def size(self) -> int:
+        """Bytes on disk: the file and its write-ahead log."""
+        wal = self.path.with_name(self.path.name + "-wal")
+        return self.path.stat().st_size + (wal.stat().st_size if wal.is_file() else 0)
 
     def computed(self) -> int:
         """Vectors ever handed to `put`, duplicates included."""
