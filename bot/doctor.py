@@ -16,6 +16,7 @@ re-exported.
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 import time
 from collections.abc import Callable
@@ -35,6 +36,7 @@ from index.store import IndexCorrupt, IndexStore, Manifest
 from index.vector_cache import KEEP_DAYS, CacheError, VectorCache
 
 Status = Literal["ok", "repaired", "problem"]
+EXPORT_HOURS = 1.0  # an ONNX export's temp folder untouched this long belongs to a dead one
 
 
 class Finding(BaseModel):
@@ -80,7 +82,7 @@ def examine(settings: BotSettings, *, fix: bool,
         _leftovers(store, fix),
         _model(settings, versions, model_check),
         _vectors(settings.vector_cache_path, fix),
-        _onnx(settings),
+        _onnx(settings, fix),
     ]
 
 
@@ -238,19 +240,49 @@ def _model_folder(settings: BotSettings) -> Path:
     return settings.models_dir / MODEL_DIRNAME
 
 
-def _onnx(settings: BotSettings) -> Finding:
-    """The export beside the model folder: which precisions are there, their size, and
-    whether each was made from the folder as it is now (an export the model folder has
-    moved past is redone at the next start, once)."""
+def _dead_exports(target: Path) -> list[Path]:
+    """Temporary folders of exports killed mid-way (hundreds of MB each). An export takes
+    about a minute and holds no lock: only folders untouched for EXPORT_HOURS are known
+    to be dead rather than another process's export in progress."""
+    if not target.is_dir():
+        return []
+    old = time.time() - EXPORT_HOURS * 3600
+    return sorted(p for p in target.glob(".export-*") if p.is_dir() and
+                  max((f.stat().st_mtime for f in p.iterdir()), default=p.stat().st_mtime) < old)
+
+
+def _onnx(settings: BotSettings, fix: bool) -> Finding:
+    """The export beside the model folder (see `_export_state`); what killed exports left
+    is removed."""
     folder = _model_folder(settings)
-    encoder = settings.encoder.strip().lower()
+    state = _export_state(folder, settings.encoder.strip().lower())
+    dead = _dead_exports(export_folder(folder))
+    if not dead:
+        return Finding(part="onnx", status="ok", detail=state)
+    size = sum(f.stat().st_size for p in dead for f in p.rglob("*") if f.is_file())
+    left = f"{len(dead)} folders left by killed exports ({', '.join(p.name for p in dead)}, " \
+        f"{_megabytes(size)})"
+    if not fix:
+        return Finding(part="onnx", status="problem", detail=(
+            f"{left}: `newsdesk doctor` removes them; {state}"))
+    for path in dead:
+        shutil.rmtree(path, ignore_errors=True)
+    return Finding(part="onnx", status="repaired", detail=f"removed {left}; {state}")
+
+
+def _export_state(folder: Path, encoder: str) -> str:
+    """Which precisions are exported, their size, and whether each was made from the
+    model folder as it is now (an export the folder has moved past is redone at the
+    next start, once)."""
     uses = f"encoder {encoder}" + ("" if encoder.startswith("onnx") else ", which does not "
                                    "run the export")
     if not (folder / "config.json").is_file():
-        return Finding(part="onnx", status="ok", detail=(
-            f"no model folder at {folder} yet: exported at the first start; {uses}"))
+        return f"no model folder at {folder} yet: exported at the first start; {uses}"
     target = export_folder(folder)
-    stamp = _stamp(folder)
+    try:
+        stamp = _stamp(folder)
+    except OSError:  # neither a provisioning stamp nor weights: nothing to compare with
+        stamp = None
     parts = []
     for precision in PRECISIONS:
         graph = target / _FILES[precision]
@@ -262,4 +294,4 @@ def _onnx(settings: BotSettings) -> Finding:
         state = "matches the model folder" if made == stamp else \
             "older than the model folder: redone at the next start"
         parts.append(f"{precision} {_megabytes(graph.stat().st_size)} {state}")
-    return Finding(part="onnx", status="ok", detail=f"{target}: {', '.join(parts)}; {uses}")
+    return f"{target}: {', '.join(parts)}; {uses}"

