@@ -47,21 +47,26 @@ _LOOKUP_CHUNK = 500  # keys per SELECT … IN (…), well under SQLite's variabl
 # `newsdesk index` between batches without racing a fast machine
 _PAUSE_ENV = "NEWSDESK_TEST_BATCH_PAUSE"
 
+# A rowid table: a 1,536-byte vector fits in its page (two rows per 4 KB page). In the
+# WITHOUT ROWID layout of the first caches a row may keep only ~1 KB in its page and each
+# row's rest took an overflow page of its own: 4.8 KB per row, 2.2x the file at 1M rows.
 # `used`: the day (since 1970) the row was last written or looked up, what pruning reads;
-# its index also answers counts per model and recipe without reading a vector
-_SCHEMA = """
+# its index also answers counts per model and recipe without reading a vector.
+_TABLE = """
 CREATE TABLE IF NOT EXISTS vectors (
+    id INTEGER PRIMARY KEY,
     model TEXT NOT NULL,
     recipe TEXT NOT NULL,
     key BLOB NOT NULL,
     vector BLOB NOT NULL,
-    used INTEGER NOT NULL DEFAULT 0,
-    PRIMARY KEY (model, recipe, key)
-) WITHOUT ROWID;
+    used INTEGER NOT NULL
+)"""
+_SCHEMA = _TABLE + """;
 CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 INSERT OR IGNORE INTO counters VALUES ('computed', 0);
 """
-_USED_INDEX = "CREATE INDEX IF NOT EXISTS vectors_used ON vectors (model, recipe, used)"
+_INDEXES = ("CREATE UNIQUE INDEX IF NOT EXISTS vectors_key ON vectors (model, recipe, key)",
+            "CREATE INDEX IF NOT EXISTS vectors_used ON vectors (model, recipe, used)")
 KEEP_DAYS = 30  # `newsdesk index --prune-cache` drops rows unused for this long
 
 
@@ -126,21 +131,37 @@ class VectorCache:
                              "and vectors will be computed again") from None
 
     def _migrate(self) -> None:
-        """A cache from before pruning gets its `used` column, every row dated today: its
-        rows' ages are unknown, and the safe guess is the one that keeps them longest. In
-        one write transaction, so two processes opening an old cache at once migrate it
-        once."""
+        """A cache of the first layout (WITHOUT ROWID, no `used`) is copied once into this
+        one, every row dated today when its age is unknown: the safe guess is the one that
+        keeps it longest. In one write transaction, so two processes opening an old cache
+        at once migrate it once; then one VACUUM gives the old pages back to the disk."""
         self._db.execute("BEGIN IMMEDIATE")
         try:
-            columns = {row[1] for row in self._db.execute("PRAGMA table_info(vectors)")}
-            if "used" not in columns:
-                self._db.execute("ALTER TABLE vectors ADD COLUMN used INTEGER NOT NULL "
-                                 f"DEFAULT {today()}")
-            self._db.execute(_USED_INDEX)
+            sql = self._db.execute("SELECT sql FROM sqlite_master WHERE name = 'vectors'"
+                                   ).fetchone()[0]
+            old = "WITHOUT ROWID" in sql.upper()
+            if old:
+                columns = {row[1] for row in self._db.execute("PRAGMA table_info(vectors)")}
+                used = "used" if "used" in columns else str(today())
+                log.info("the vector cache %s is rewritten once in a smaller layout",
+                         self.path)
+                self._db.execute("ALTER TABLE vectors RENAME TO vectors_first")
+                self._db.execute(_TABLE)
+                self._db.execute(f"INSERT INTO vectors (model, recipe, key, vector, used) "
+                                 f"SELECT model, recipe, key, vector, {used} FROM vectors_first")
+                self._db.execute("DROP TABLE vectors_first")
+            for index in _INDEXES:
+                self._db.execute(index)
             self._db.execute("COMMIT")
         except BaseException:
             self._db.execute("ROLLBACK")
             raise
+        if old:
+            try:
+                self._db.execute("VACUUM")  # also turns auto_vacuum (set above) on
+                self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the copy was in the WAL
+            except sqlite3.OperationalError as exc:  # another process reads it: later
+                log.info("the vector cache keeps its free pages for now (%s)", exc)
 
     def close(self) -> None:
         self._db.close()
@@ -200,7 +221,9 @@ class VectorCache:
                 removed += self._db.execute(
                     "DELETE FROM vectors WHERE model = ? AND recipe = ? AND used < ?",
                     (model, recipe, cutoff)).rowcount
-        self._db.execute("PRAGMA incremental_vacuum")
+        # each row of the pragma frees one page: all of them must be stepped through
+        self._db.execute("PRAGMA incremental_vacuum").fetchall()
+        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return removed
 
     def holdings(self, days: int = KEEP_DAYS) -> list[Holding]:

@@ -259,17 +259,21 @@ def test_prune_keeps_what_any_home_sharing_the_cache_used_in_the_window(
         "error: --prune-cache takes a number of days, 0 or more (not -3)"]
 
 
-def test_a_cache_from_before_pruning_is_migrated_with_every_row_kept(tmp_path: Path) -> None:
-    path = tmp_path / "old.sqlite3"
-    with sqlite3.connect(path) as db:  # the schema caches were written with until now
+def _first_layout(path: Path, rows: list[tuple[bytes, np.ndarray]]) -> None:
+    """A cache as newsdesk wrote them before pruning: WITHOUT ROWID, no `used`."""
+    with sqlite3.connect(path) as db:
         db.executescript("""
             CREATE TABLE vectors (model TEXT NOT NULL, recipe TEXT NOT NULL, key BLOB NOT NULL,
                 vector BLOB NOT NULL, PRIMARY KEY (model, recipe, key)) WITHOUT ROWID;
-            CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
-            INSERT INTO counters VALUES ('computed', 2);""")
+            CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);""")
+        db.execute("INSERT INTO counters VALUES ('computed', ?)", (len(rows),))
         db.executemany("INSERT INTO vectors VALUES ('hash', 'fp32', ?, ?)",
-                       [(text_key("passage: ", t), np.ones(8, np.float32).tobytes())
-                        for t in ("alpha", "beta")])
+                       [(k, v.astype(np.float32).tobytes()) for k, v in rows])
+
+
+def test_a_cache_from_before_pruning_is_migrated_with_every_row_kept(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    _first_layout(path, [(text_key("passage: ", t), np.ones(8)) for t in ("alpha", "beta")])
     cache = VectorCache(path)
     assert cache.prune(0) == 0  # ages unknown: dated today, the guess that keeps them
     assert cache.holdings() == [Holding("hash", "fp32", rows=2, stale=0)]
@@ -283,3 +287,20 @@ def test_a_cache_from_before_pruning_is_migrated_with_every_row_kept(tmp_path: P
     encode(encoder, cache, ["beta"])  # a lookup is a use
     assert cache.holdings() == [Holding("hash", "fp32", rows=3, stale=2)]
     assert cache.prune(30) == 2 and cache.rows() == 1
+
+
+def test_the_first_layout_is_rewritten_once_at_half_the_size(tmp_path: Path) -> None:
+    """WITHOUT ROWID gave each 384-d row an overflow page of its own (4.8 KB a row)."""
+    path = tmp_path / "old.sqlite3"
+    rows = [(i.to_bytes(32, "big"), np.full(384, i, np.float32)) for i in range(2000)]
+    _first_layout(path, rows)
+    before = path.stat().st_size
+    cache = VectorCache(path)
+    assert cache.size() < before / 2 and cache.rows() == cache.computed() == 2000
+    found = cache.get("hash", "fp32", [rows[7][0], rows[1999][0]])
+    np.testing.assert_array_equal(found[rows[1999][0]], rows[1999][1])
+    cache.close()
+    with sqlite3.connect(path) as db:
+        [sql] = db.execute("SELECT sql FROM sqlite_master WHERE name = 'vectors'").fetchone()
+        assert "WITHOUT ROWID" not in sql.upper()
+        assert db.execute("PRAGMA auto_vacuum").fetchone()[0] == 2  # prunes give space back
