@@ -60,7 +60,9 @@ def main() -> None:
         timed(f"write {args.rows:,} rows ({BATCH:,} per commit)", fill)
         with sqlite3.connect(path) as db:
             timed("age half of them 40 days (test set-up)", lambda: db.execute(
-                "UPDATE vectors SET used = used - 40 WHERE key < x'80'"))
+                "UPDATE dates SET used = used - 40 WHERE id IN "
+                "(SELECT id FROM vectors WHERE key < x'80')"))
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         print(f"{'file size':48} {cache.size() / 1e9:8.2f} GB")
         held = timed("doctor: rows and stale rows per model", cache.holdings)
         print(f"{'':48} {held}")

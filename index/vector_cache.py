@@ -12,15 +12,15 @@ The cache also counts what it was given to store (`computed`): with every
 vector stored once, `computed == rows`, which is how tests and benchmarks
 prove no vector was computed twice.
 
-Pruning is by age of use, as a cache's should be. Each row carries the day it
-was last written or looked up; `prune(days)` drops the rows no process has
-used for that many days. Data homes may share one cache file (the tests' run
-does), and no home knows another's corpus, so "rows my catalogue does not use"
-would delete a neighbour's vectors; "rows nobody used for 30 days" cannot hurt
-anyone who used the cache in that time, and what it does drop costs at most one
-embedding again, never a wrong vector. A home that prunes first marks every
-text its own catalogue uses (`touch`): an unchanged article's vectors are not
-looked up by incremental builds, and must not age out while it is served.
+Pruning is by age of use, as a cache's should be. Each row has the day it was
+last written or looked up; `prune(days)` drops the rows no process has used for
+that many days. Data homes may share one cache file (the tests' run does), and
+no home knows another's corpus, so "rows my catalogue does not use" would delete
+a neighbour's vectors; "rows nobody used for 30 days" cannot hurt anyone who
+used the cache in that time, and what it does drop costs at most one embedding
+again, never a wrong vector. A home that prunes first dates every text its own
+catalogue uses (`touch`): an unchanged article's vectors are not looked up by
+incremental builds, and must not age out while it is served.
 """
 
 from __future__ import annotations
@@ -50,23 +50,34 @@ _PAUSE_ENV = "NEWSDESK_TEST_BATCH_PAUSE"
 # A rowid table: a 1,536-byte vector fits in its page (two rows per 4 KB page). In the
 # WITHOUT ROWID layout of the first caches a row may keep only ~1 KB in its page and each
 # row's rest took an overflow page of its own: 4.8 KB per row, 2.2x the file at 1M rows.
-# `used`: the day (since 1970) the row was last written or looked up, what pruning reads;
-# its index also answers counts per model and recipe without reading a vector.
+# `dates`: the day (since 1970) each row was last written or looked up, what pruning reads.
+# A narrow table of its own: dating a row rewrites 12 bytes, not the vector's page (a prune
+# dates a whole catalogue: 30x faster so, benchmarks/bench_prune.py). Triggers keep it in
+# step with `vectors` whoever writes.
 _TABLE = """
 CREATE TABLE IF NOT EXISTS vectors (
     id INTEGER PRIMARY KEY,
     model TEXT NOT NULL,
     recipe TEXT NOT NULL,
     key BLOB NOT NULL,
-    vector BLOB NOT NULL,
-    used INTEGER NOT NULL
+    vector BLOB NOT NULL
 )"""
 _SCHEMA = _TABLE + """;
 CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 INSERT OR IGNORE INTO counters VALUES ('computed', 0);
 """
-_INDEXES = ("CREATE UNIQUE INDEX IF NOT EXISTS vectors_key ON vectors (model, recipe, key)",
-            "CREATE INDEX IF NOT EXISTS vectors_used ON vectors (model, recipe, used)")
+_DATES = (  # statements, not a script: executescript would commit the migration midway
+    "CREATE UNIQUE INDEX IF NOT EXISTS vectors_key ON vectors (model, recipe, key)",
+    "CREATE TABLE IF NOT EXISTS dates (id INTEGER PRIMARY KEY, used INTEGER NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS dates_used ON dates (used)",
+    """CREATE TRIGGER IF NOT EXISTS vectors_dated AFTER INSERT ON vectors BEGIN
+        INSERT OR REPLACE INTO dates
+        VALUES (new.id, CAST(strftime('%s', 'now') AS INTEGER) / 86400);
+    END""",
+    """CREATE TRIGGER IF NOT EXISTS vectors_undated AFTER DELETE ON vectors BEGIN
+        DELETE FROM dates WHERE id = old.id;
+    END""",
+)
 KEEP_DAYS = 30  # `newsdesk index --prune-cache` drops rows unused for this long
 
 
@@ -131,27 +142,26 @@ class VectorCache:
                              "and vectors will be computed again") from None
 
     def _migrate(self) -> None:
-        """A cache of the first layout (WITHOUT ROWID, no `used`) is copied once into this
-        one, every row dated today when its age is unknown: the safe guess is the one that
-        keeps it longest. In one write transaction, so two processes opening an old cache
-        at once migrate it once; then one VACUUM gives the old pages back to the disk."""
+        """A cache of the first layout (WITHOUT ROWID, no dates) is copied once into this
+        one, every row dated today: its age is unknown, and the safe guess is the one
+        that keeps it longest. In one write transaction, so two processes opening an old
+        cache at once migrate it once; then one VACUUM gives the old pages back."""
         self._db.execute("BEGIN IMMEDIATE")
         try:
             sql = self._db.execute("SELECT sql FROM sqlite_master WHERE name = 'vectors'"
                                    ).fetchone()[0]
             old = "WITHOUT ROWID" in sql.upper()
             if old:
-                columns = {row[1] for row in self._db.execute("PRAGMA table_info(vectors)")}
-                used = "used" if "used" in columns else str(today())
                 log.info("the vector cache %s is rewritten once in a smaller layout",
                          self.path)
                 self._db.execute("ALTER TABLE vectors RENAME TO vectors_first")
                 self._db.execute(_TABLE)
-                self._db.execute(f"INSERT INTO vectors (model, recipe, key, vector, used) "
-                                 f"SELECT model, recipe, key, vector, {used} FROM vectors_first")
+            for statement in _DATES:
+                self._db.execute(statement)
+            if old:
+                self._db.execute("INSERT INTO vectors (model, recipe, key, vector) "
+                                 "SELECT model, recipe, key, vector FROM vectors_first")
                 self._db.execute("DROP TABLE vectors_first")
-            for index in _INDEXES:
-                self._db.execute(index)
             self._db.execute("COMMIT")
         except BaseException:
             self._db.execute("ROLLBACK")
@@ -169,58 +179,60 @@ class VectorCache:
     def get(self, model: str, recipe: str, keys: Sequence[bytes]) -> dict[bytes, np.ndarray]:
         """The vectors the cache holds for `keys`, each dated today (it was used)."""
         found: dict[bytes, np.ndarray] = {}
+        ids: list[int] = []
         unique = list(dict.fromkeys(keys))
         for i in range(0, len(unique), _LOOKUP_CHUNK):
             chunk = unique[i:i + _LOOKUP_CHUNK]
             marks = ",".join("?" * len(chunk))
             rows = self._db.execute(
-                f"SELECT key, vector FROM vectors WHERE model = ? AND recipe = ? "
+                f"SELECT id, key, vector FROM vectors WHERE model = ? AND recipe = ? "
                 f"AND key IN ({marks})", (model, recipe, *chunk))
-            for key, blob in rows:
+            for row, key, blob in rows:
                 found[key] = np.frombuffer(blob, dtype=np.float32)
-        self.touch(model, recipe, list(found))
+                ids.append(row)
+        self._date(ids)
         return found
 
-    def touch(self, model: str, recipe: str, keys: Sequence[bytes]) -> int:
-        """Date these rows today; how many of `keys` the cache holds. A row already dated
-        today is not written again (a second lookup the same day costs no write), and no
-        vector is read."""
-        day, held = today(), 0
-        with self._db:
-            for i in range(0, len(keys), _LOOKUP_CHUNK):
-                chunk = keys[i:i + _LOOKUP_CHUNK]
-                marks = ",".join("?" * len(chunk))
-                where = f"model = ? AND recipe = ? AND key IN ({marks})"
-                self._db.execute(f"UPDATE vectors SET used = ? WHERE used < ? AND {where}",
-                                 (day, day, model, recipe, *chunk))
-                held += self._db.execute(f"SELECT count(*) FROM vectors WHERE {where}",
-                                         (model, recipe, *chunk)).fetchone()[0]
-        return held
-
-    def put(self, model: str, recipe: str, keys: Sequence[bytes], vectors: np.ndarray) -> None:
-        """One durable transaction per batch: the vectors and the count of them computed."""
-        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+    def _date(self, ids: Sequence[int]) -> None:
+        """Date these rows today; a row already dated today is not written again (a second
+        lookup the same day costs no write)."""
         day = today()
         with self._db:
+            for i in range(0, len(ids), _LOOKUP_CHUNK):
+                chunk = ids[i:i + _LOOKUP_CHUNK]
+                self._db.execute(
+                    f"UPDATE dates SET used = ? WHERE used < ? AND id IN "
+                    f"({','.join('?' * len(chunk))})", (day, day, *chunk))
+
+    def touch(self, model: str, recipe: str, keys: Sequence[bytes]) -> int:
+        """Date the rows of these keys today, reading no vector; how many the cache holds."""
+        ids: list[int] = []
+        for i in range(0, len(keys), _LOOKUP_CHUNK):
+            chunk = keys[i:i + _LOOKUP_CHUNK]
+            ids += [row for (row,) in self._db.execute(
+                f"SELECT id FROM vectors WHERE model = ? AND recipe = ? AND key IN "
+                f"({','.join('?' * len(chunk))})", (model, recipe, *chunk))]
+        self._date(ids)
+        return len(ids)
+
+    def put(self, model: str, recipe: str, keys: Sequence[bytes], vectors: np.ndarray) -> None:
+        """One durable transaction per batch: the vectors (dated by a trigger) and the
+        count of them computed."""
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        with self._db:
             self._db.executemany(
-                "INSERT OR IGNORE INTO vectors (model, recipe, key, vector, used) "
-                "VALUES (?, ?, ?, ?, ?)",
-                [(model, recipe, k, v.tobytes(), day)
-                 for k, v in zip(keys, vectors, strict=True)])
+                "INSERT OR IGNORE INTO vectors (model, recipe, key, vector) VALUES (?, ?, ?, ?)",
+                [(model, recipe, k, v.tobytes()) for k, v in zip(keys, vectors, strict=True)])
             self._db.execute("UPDATE counters SET value = value + ? WHERE name = 'computed'",
                              (len(keys),))
 
     def prune(self, days: int) -> int:
-        """Drop the rows nobody used for `days` days (0: not today); how many went. Each
-        model and recipe is one range of the `used` index: no vector is read."""
-        cutoff = today() - days
-        removed = 0
+        """Drop the rows nobody used for `days` days (0: not today), every model's; how
+        many went. The old rows are one range of the dates' index."""
         with self._db:
-            for model, recipe in self._db.execute(
-                    "SELECT DISTINCT model, recipe FROM vectors").fetchall():
-                removed += self._db.execute(
-                    "DELETE FROM vectors WHERE model = ? AND recipe = ? AND used < ?",
-                    (model, recipe, cutoff)).rowcount
+            removed = self._db.execute(
+                "DELETE FROM vectors WHERE id IN (SELECT id FROM dates WHERE used < ?)",
+                (today() - days,)).rowcount
         # each row of the pragma frees one page: all of them must be stepped through
         self._db.execute("PRAGMA incremental_vacuum").fetchall()
         self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -229,8 +241,9 @@ class VectorCache:
     def holdings(self, days: int = KEEP_DAYS) -> list[Holding]:
         """Rows per model and recipe, and how many of them a prune of `days` would drop."""
         rows = self._db.execute(
-            "SELECT model, recipe, count(*), coalesce(sum(used < ?), 0) FROM vectors "
-            "GROUP BY model, recipe ORDER BY model, recipe", (today() - days,))
+            "SELECT v.model, v.recipe, count(*), coalesce(sum(d.used < ?), 0) "
+            "FROM vectors v JOIN dates d ON d.id = v.id "
+            "GROUP BY v.model, v.recipe ORDER BY v.model, v.recipe", (today() - days,))
         return [Holding(m, r, int(n), int(stale)) for m, r, n, stale in rows]
 
     def size(self) -> int:

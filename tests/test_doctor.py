@@ -81,7 +81,8 @@ def test_doctor_shows_the_vector_cache_and_what_a_prune_would_drop(tmp_path: Pat
         re.escape(f"{tmp_path / 'v.sqlite3'}: ") + r"\d+\.\d MB, " +
         re.escape("4 vectors (e5 fp32: 3, e5@int8 int8: 1)"), detail), detail
     with sqlite3.connect(tmp_path / "v.sqlite3") as db:  # a month and a half later
-        db.execute("UPDATE vectors SET used = used - 45 WHERE model = 'e5@int8'")
+        db.execute("UPDATE dates SET used = used - 45 WHERE id IN "
+                   "(SELECT id FROM vectors WHERE model = 'e5@int8')")
     _, detail = _line(examine(settings, fix=False), "vectors")
     assert detail.endswith("; 1 unused for 30+ days: `newsdesk index --prune-cache` drops them")
 

@@ -195,7 +195,7 @@ def test_index_killed_twice_resumes_and_computes_no_vector_twice(settings, tmp_p
 def _age(path: Path, days: int) -> None:
     """Time passing, on the real file: every row last used `days` days earlier."""
     with sqlite3.connect(path) as db:
-        db.execute("UPDATE vectors SET used = used - ?", (days,))
+        db.execute("UPDATE dates SET used = used - ?", (days,))
 
 
 def _keys(desk: Desk, ids: set[str], prefix: str) -> set[bytes]:
