@@ -62,7 +62,8 @@ def main() -> None:
             timed("age half of them 40 days (test set-up)", lambda: db.execute(
                 "UPDATE dates SET used = used - 40 WHERE id IN "
                 "(SELECT id FROM vectors WHERE key < x'80')"))
-            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            db.commit()
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the size below is the file's
         print(f"{'file size':48} {cache.size() / 1e9:8.2f} GB")
         held = timed("doctor: rows and stale rows per model", cache.holdings)
         print(f"{'':48} {held}")

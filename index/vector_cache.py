@@ -233,8 +233,9 @@ class VectorCache:
             removed = self._db.execute(
                 "DELETE FROM vectors WHERE id IN (SELECT id FROM dates WHERE used < ?)",
                 (today() - days,)).rowcount
-        # each row of the pragma frees one page: all of them must be stepped through
-        self._db.execute("PRAGMA incremental_vacuum").fetchall()
+        # give the freed pages back; through executescript: execute() steps the pragma
+        # once, which frees a single page
+        self._db.executescript("PRAGMA incremental_vacuum;")
         self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return removed
 

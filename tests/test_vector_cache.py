@@ -289,6 +289,19 @@ def test_a_cache_from_before_pruning_is_migrated_with_every_row_kept(tmp_path: P
     assert cache.prune(30) == 2 and cache.rows() == 1
 
 
+def test_a_prune_gives_the_space_back(tmp_path: Path) -> None:
+    cache = VectorCache(tmp_path / "v.sqlite3")
+    keys = [i.to_bytes(32, "big") for i in range(3000)]
+    cache.put("e5", "fp32", keys, np.ones((3000, 384)))
+    full = cache.size()
+    cache.close()
+    with sqlite3.connect(tmp_path / "v.sqlite3") as db:
+        db.execute("UPDATE dates SET used = used - 31 WHERE id % 3 != 0")  # 2/3 unused
+    cache = VectorCache(tmp_path / "v.sqlite3")
+    assert cache.prune(30) == 2000 and cache.rows() == 1000
+    assert cache.size() < full * 0.4, (cache.size(), full)
+
+
 def test_the_first_layout_is_rewritten_once_at_half_the_size(tmp_path: Path) -> None:
     """WITHOUT ROWID gave each 384-d row an overflow page of its own (4.8 KB a row)."""
     path = tmp_path / "old.sqlite3"
