@@ -161,8 +161,8 @@ def prune_cache(catalogue: Catalogue, embedder: Embedder, vector_cache: Path,
                 days: int) -> PruneStats:
     """Drop the cache's rows nobody used for `days` days, after dating today every text
     this catalogue uses (see index/vector_cache.py: the cache may be shared, so what
-    another home needs is known only by its use). Cost: chunking the catalogue, which
-    is no model work, and one `used` index range per model."""
+    another home needs is known only by its use). Cost: chunking the catalogue (no
+    model work), a key lookup and a 12-byte date per text, one range of the dates' index."""
     cache = VectorCache(vector_cache)
     try:
         passages, sentences = _texts([_Part(a, chunk(a)) for a in catalogue.articles()])
