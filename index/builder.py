@@ -30,6 +30,9 @@ from index.vector_cache import VectorCache, encode, text_key
 log = logging.getLogger("newsdesk." + __name__)
 
 
+_KEPT_VERSIONS = 3  # as many as IndexStore keeps after a publish
+
+
 class BuildBusy(NewsdeskError):
     pass
 
@@ -143,6 +146,15 @@ def _segmented(store: IndexStore, previous: IndexVersion | None) -> bool:
     return True
 
 
+def _tidy(store: IndexStore) -> None:
+    """Finish the clean-up a publish killed after switching CURRENT could not: its temp
+    folders, and versions and segments past keeping. A build with nothing to publish would
+    otherwise leave them (a segment's worth of disk each) until the next change
+    (benchmarks/bench_kill.py found one). A few `stat`s and three small manifests."""
+    if isinstance(store, IndexStore):
+        store.prune(keep=_KEPT_VERSIONS)
+
+
 def _texts(parts: list[_Part]) -> tuple[list[str], list[str]]:
     """What the model reads for these articles: each passage, then each of its sentences."""
     passages = [passage_input(p.article, x) for p in parts for x in p.passages]
@@ -198,6 +210,7 @@ def build(catalogue: Catalogue, store: IndexStore, embedder: Embedder, cache_dir
     with build_lock(store.root):
         base = None if full else _served_segmented(store, embedder)
         if base is not None and base.articles == catalogue.hashes(duplicates=False):
+            _tidy(store)
             return BuildStats(  # a no-op compares content hashes and loads nothing
                 version=base.version, changed=False, articles_total=len(base.articles),
                 articles_embedded=0, articles_reused=len(base.articles), articles_removed=0,
@@ -231,6 +244,7 @@ def build(catalogue: Catalogue, store: IndexStore, embedder: Embedder, cache_dir
             if store.current_name() != previous.name:
                 log.warning("the index pointer is repaired: it names %s again", previous.name)
                 store.point_to(previous.name)
+            _tidy(store)
             return BuildStats(
                 version=previous.name, changed=False, articles_total=len(articles),
                 articles_embedded=0, articles_reused=len(articles), articles_removed=0,

@@ -317,3 +317,28 @@ def test_the_first_layout_is_rewritten_once_at_half_the_size(tmp_path: Path) -> 
         [sql] = db.execute("SELECT sql FROM sqlite_master WHERE name = 'vectors'").fetchone()
         assert "WITHOUT ROWID" not in sql.upper()
         assert db.execute("PRAGMA auto_vacuum").fetchone()[0] == 2  # prunes give space back
+
+
+def test_an_index_with_nothing_to_publish_clears_what_a_killed_publish_left(
+        desk: Desk, tmp_path: Path) -> None:
+    """A kill after CURRENT switched, in the clean-up, left a temp folder no later build
+    removed: the next `index` had nothing to publish (benchmarks/bench_kill.py, seed 13)."""
+    folder = tmp_path / "two"
+    folder.mkdir()
+    for path in sorted(SAMPLE_DIR.glob("*.md"))[:2]:
+        shutil.copy(path, folder)
+    desk.ingest([folder])
+    name = desk.reindex().version
+    root = desk.store.root
+    (root / ".building-k1lled").mkdir()  # a segment half-written by the killed run before
+    (root / ".building-k1lled" / "vectors.npy").write_bytes(b"\0" * 4096)
+    (root / f".CURRENT.{os.getpid() + 1}").write_text(f"{name}\n")
+    orphan = root / "s-000099"  # renamed into place, its version never written
+    orphan.mkdir()
+    (orphan / "held.json").write_text("{}")
+
+    stats = desk.reindex()
+    assert not stats.changed and stats.version == name
+    assert desk.store.leftovers() == [] and not orphan.exists()
+    assert desk.store.current_name() == name and desk.store.verify(name)
+    assert desk.store.segment_names() == [r.name for r in desk.store.manifest(name).segments]
