@@ -12,9 +12,13 @@ tuned on it), one article per Wikipedia title, on top of a small index already s
    in a home of its own with an empty vector cache; each log line is timed as it arrives.
    That run's duration D and its phases (start-up, passages, sentences, publish) are the
    timeline the kill moments are drawn on.
-2. Moments: `kills - publish_kills` drawn uniformly over [0, D) and `publish_kills` over the
-   publish phase (too short to be hit often by chance, and the atomic renames are what
-   must hold), seeded, sorted, printed.
+2. Moments: `kills - publish_kills` drawn uniformly over the run up to the moment CURRENT
+   named the new version and `publish_kills` over the publish phase (too short to be hit
+   often by chance, and the atomic renames are what must hold), seeded, sorted, printed.
+   A resumed run publishes at its own pace, so a publish kill may also land just after
+   the switch, in the clean-up of old versions and temp folders: the served version must
+   then be the new one, and the next run must finish the clean-up (seed 13 found that it
+   did not when it had nothing to publish; index/builder.py `_tidy`).
 3. Campaign: a real `newsdesk -v index` is started, SIGKILLed when it reaches the state of
    the next moment (start-up: that many seconds after its start; an embedding phase: the
    vector cache holds the rows the calibration run held at that moment; publish: that many
@@ -245,8 +249,8 @@ def calibrate(home: Path) -> Timeline:
 
 
 def moments(timeline: Timeline, kills: int, publish_kills: int, seed: int) -> list[float]:
-    """Kills up to the moment CURRENT names the new version: one after it could only find
-    the work done (what remains is the old versions' clean-up and the process's exit)."""
+    """Kills up to the moment the calibration run's CURRENT named the new version: later,
+    there is only its clean-up and the process's exit."""
     rng = random.Random(seed)
     anywhere = [rng.uniform(0, timeline.published) for _ in range(kills - publish_kills)]
     publish = [rng.uniform(timeline.publish, timeline.published)
