@@ -44,6 +44,7 @@ from pydantic import BaseModel, ValidationError
 
 from corpus.errors import NewsdeskError
 from corpus.models import Article, Passage
+from index import ann
 from index.language_bias import LanguageOffsets
 from index.lexical import Lexical
 from index.passage_text import passage_input
@@ -54,7 +55,7 @@ _VERSION = re.compile(r"^v-(\d{6})$")
 _SEGMENT = re.compile(r"^s-(\d{6})$")
 FILES = ("vectors.npy", "sentences.npy", "passages.jsonl", "articles.jsonl", "languages.npz")
 SEGMENT_FILES = ("vectors.npy", "sentences.npy", "passages.jsonl", "articles.jsonl")
-FLAT_LIMIT = 200_000  # exact search below this many vectors in a segment; HNSW above
+FLAT_LIMIT = 200_000  # the Milvus backend's exact/HNSW threshold; FAISS's is index/ann.py's
 MERGE_FACTOR = 8  # this many segments of one size tier are merged into one
 STAMP = ".verified"  # in a segment: the files' stats when their checksums last matched
 class IndexMissing(NewsdeskError):
@@ -120,16 +121,8 @@ def _unreadable(name: str, exc: BaseException) -> IndexCorrupt:
 
 
 def build_faiss(vectors: np.ndarray) -> faiss.Index:
-    """Exact inner product for a news corpus; HNSW once exact search would be slow."""
-    dim = vectors.shape[1] if vectors.ndim == 2 and vectors.shape[1] else 1
-    if len(vectors) <= FLAT_LIMIT:
-        index = faiss.IndexFlatIP(dim)
-    else:
-        index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efSearch = 128
-    if len(vectors):
-        index.add(np.ascontiguousarray(vectors, dtype=np.float32))
-    return index
+    """Exact search while it is fast, IVF above (index/ann.py: measured limits)."""
+    return ann.build(vectors)
 
 
 def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
@@ -339,7 +332,8 @@ class IndexVersion:
             ok = rows >= 0
             if allowed is not None:
                 ok &= allowed[np.where(ok, rows, 0)]
-            hits = self._search(segment.indexes[language], q, min(k, int(ok.sum())), ok)
+            hits = ann.search(segment.indexes[language], q, min(k, int(ok.sum())), ok,
+                              lambda at, s=segment, where=local: s.vectors[where[at]])
             found_rows.append(rows[hits[1]])
             found_scores.append(hits[0])
         if not found_rows:
@@ -347,24 +341,6 @@ class IndexVersion:
         rows, scores = np.concatenate(found_rows), np.concatenate(found_scores)
         order = np.argsort(-scores, kind="stable")[:k]
         return rows[order], scores[order]
-
-    @staticmethod
-    def _search(index: faiss.Index, q: np.ndarray, k: int,
-                ok: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(scores, positions in the index) of the `k` nearest among the `ok` positions."""
-        if k <= 0:
-            return np.zeros(0, np.float32), np.zeros(0, np.int64)
-        params = None
-        if not ok.all():
-            excluded = np.flatnonzero(~ok)
-            if len(excluded) < len(ok) // 2:  # the shorter list of ids makes the selector
-                chosen = faiss.IDSelectorBatch(excluded)
-                params = faiss.SearchParameters(sel=faiss.IDSelectorNot(chosen))
-            else:
-                params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(np.flatnonzero(ok)))
-        scores, positions = index.search(q, k, params=params)
-        found = positions[0] >= 0
-        return scores[0][found], positions[0][found]
 
 
 _loaded: weakref.WeakValueDictionary[tuple[Any, ...], Segment] = weakref.WeakValueDictionary()

@@ -1,0 +1,118 @@
+"""Which FAISS index a segment's language group gets, and how it is searched.
+
+Exact inner product (IndexFlatIP) while one query over the group stays fast; above
+EXACT_LIMIT vectors an inverted file (IndexIVFFlat, nlist ≈ 4·√n) searched with NPROBE
+lists. Both numbers were measured on this 2-core machine by benchmarks/bench_million.py on
+real-vector-like data (mixtures of real e5 vectors, real e5 queries):
+
+- exact search per query crosses ~10 ms at about EXACT_LIMIT vectors;
+- at 1M vectors, NPROBE lists give recall@10 ≥ 0.95 of exact search with margin.
+
+IVF and not HNSW: on 2 cores an HNSW32 build measured ~300 s per 100k vectors, an IVF build
+a few seconds, and IVF recall holds under the `allowed` filters searches use. The index is
+built once, when a segment is written or merged, and persisted with its `nprobe`: a load
+reads it, never rebuilds it.
+
+A filter admits a fraction of a group's rows; IVF then visits proportionally more lists
+(the expected count of admitted rows scanned stays what an unfiltered search scans), and a
+filter narrow enough to admit at most FILTERED_EXACT rows is answered exactly from the
+admitted rows' vectors.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable
+
+import faiss
+import numpy as np
+
+EXACT_LIMIT = 100_000  # vectors per language group searched exactly (measured: see above)
+NPROBE = 48  # lists an IVF search visits (measured: see above); persisted in each index
+FILTERED_EXACT = 20_000  # admitted rows at most: exact over their vectors beats IVF
+TRAIN_PER_LIST = 48  # k-means training points per list (FAISS asks for at least 39)
+_LIMIT_ENV = "NEWSDESK_EXACT_LIMIT"  # tests and benchmarks lower the limit with it
+
+Scored = tuple[np.ndarray, np.ndarray]  # (scores, positions in the index), nearest first
+
+
+def exact_limit() -> int:
+    """EXACT_LIMIT, or NEWSDESK_EXACT_LIMIT when set (what lets a test build an IVF index
+    from a few thousand vectors)."""
+    raw = os.environ.get(_LIMIT_ENV, "").strip()
+    return int(raw) if raw else EXACT_LIMIT
+
+
+def lists_for(n: int) -> int:
+    """nlist ≈ 4·√n, the usual balance of coarse search against list scanning; fewer for a
+    small group, so k-means has the 39 training points per list FAISS asks for."""
+    return max(1, min(round(4 * math.sqrt(n)), n // 39))
+
+
+def build(vectors: np.ndarray, limit: int | None = None, nprobe: int = NPROBE) -> faiss.Index:
+    """Exact inner product up to `limit` vectors (default: exact_limit()), IVF above it."""
+    dim = vectors.shape[1] if vectors.ndim == 2 and vectors.shape[1] else 1
+    data = np.ascontiguousarray(vectors, dtype=np.float32)
+    if len(data) <= (exact_limit() if limit is None else limit):
+        index = faiss.IndexFlatIP(dim)
+    else:
+        index = _ivf(data, dim, nprobe)
+    if len(data):
+        index.add(data)
+    return index
+
+
+def _ivf(data: np.ndarray, dim: int, nprobe: int) -> faiss.IndexIVFFlat:
+    """An IVF index trained on a seeded sample, so a rebuild of the same rows is the same."""
+    nlist = lists_for(len(data))
+    quantizer = faiss.IndexFlatIP(dim)
+    index = faiss.IndexIVFFlat(quantizer, dim, nlist, faiss.METRIC_INNER_PRODUCT)
+    index.cp.seed = 13
+    sample = min(len(data), TRAIN_PER_LIST * nlist)
+    rows = np.sort(np.random.default_rng(13).choice(len(data), sample, replace=False))
+    index.train(data[rows])
+    index.nprobe = min(nprobe, nlist)
+    return index
+
+
+def kind(index: faiss.Index) -> str:
+    """"exact" or "ivf": what a segment's index is, for tests, logs and benchmarks."""
+    return "ivf" if isinstance(faiss.downcast_index(index), faiss.IndexIVF) else "exact"
+
+
+def search(index: faiss.Index, q: np.ndarray, k: int, ok: np.ndarray,
+           vectors_of: Callable[[np.ndarray], np.ndarray]) -> Scored:
+    """The `k` nearest among the positions `ok` admits.
+
+    `vectors_of(positions)`: the stored vectors at those positions of the index, what a
+    narrow filter on an IVF index is answered from exactly."""
+    if k <= 0:
+        return np.zeros(0, np.float32), np.zeros(0, np.int64)
+    ivf = faiss.downcast_index(index)
+    admitted = int(ok.sum())
+    if isinstance(ivf, faiss.IndexIVF):
+        if admitted < len(ok) and admitted <= FILTERED_EXACT:
+            return _exact_among(np.flatnonzero(ok), q, k, vectors_of)
+        nprobe = ivf.nprobe if admitted == len(ok) else \
+            math.ceil(ivf.nprobe * len(ok) / max(admitted, 1))
+        params: faiss.SearchParameters | None = faiss.SearchParametersIVF(
+            nprobe=min(ivf.nlist, nprobe))
+    else:
+        params = None if admitted == len(ok) else faiss.SearchParameters()
+    bits = None
+    if admitted < len(ok):
+        assert params is not None
+        bits = np.packbits(ok, bitorder="little")  # kept alive while FAISS reads it
+        params.sel = faiss.IDSelectorBitmap(len(ok), faiss.swig_ptr(bits))
+    scores, positions = index.search(q, k, params=params)
+    del bits
+    found = positions[0] >= 0
+    return scores[0][found], positions[0][found]
+
+
+def _exact_among(positions: np.ndarray, q: np.ndarray, k: int,
+                 vectors_of: Callable[[np.ndarray], np.ndarray]) -> Scored:
+    scores = np.asarray(vectors_of(positions), np.float32) @ q[0]
+    top = np.argsort(-scores, kind="stable")[:k]
+    return scores[top], positions[top]
