@@ -63,19 +63,27 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+CPU: list[float] = []  # CPU ms of each step timed last, beside its wall-clock ms
+
+
 def timed_ms(step: Callable[[np.ndarray], object], queries: np.ndarray) -> list[float]:
+    """Wall-clock ms per query; the thread's CPU ms land in CPU (what a quiet machine would
+    see: this one is shared, its load average is printed)."""
     for q in queries[:5]:  # warm-up: page the index in
         step(q)
     out = []
+    CPU.clear()
     for q in queries:
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.thread_time()
         step(q)
         out.append((time.perf_counter() - t0) * 1000)
+        CPU.append((time.thread_time() - c0) * 1000)
     return out
 
 
 def p50_p95(ms: list[float]) -> str:
-    return f"p50 {statistics.median(ms):6.2f} ms, p95 {float(np.percentile(ms, 95)):6.2f} ms"
+    return (f"p50 {statistics.median(ms):6.2f} ms, p95 {float(np.percentile(ms, 95)):6.2f} ms "
+            f"(CPU p50 {statistics.median(CPU):6.2f} ms)")
 
 
 def bundled(home: Path | None, scratch: Path) -> Desk:
@@ -94,9 +102,10 @@ def exact_curve(base: Base, noise: float) -> None:
     queries = base.queries[:200]
     for n in (25_000, 50_000, 100_000, 200_000, 400_000):
         vectors, _ = mixtures(base, n, noise, seed=n)
-        index = faiss.IndexFlatIP(vectors.shape[1])
-        index.add(vectors)
-        ms = timed_ms(lambda q, i=index: i.search(q.reshape(1, -1), K), queries)
+        index = ann.build(vectors, limit=n)
+        everything = np.ones(n, bool)
+        ms = timed_ms(lambda q, i=index, e=everything, v=vectors: ann.search(
+            i, q.reshape(1, -1), K, e), queries)
         print(f"  {n:>9,} vectors: {p50_p95(ms)}", flush=True)
         del index, vectors
 
@@ -117,18 +126,33 @@ def recall(found: list[np.ndarray], exact: np.ndarray) -> float:
                           for f, e in zip(found, exact, strict=True)]))
 
 
-def ivf_curve(vectors: np.ndarray, queries: np.ndarray) -> dict[str, float]:
-    n = len(vectors)
-    print(f"\n2. IVF (IndexIVFFlat, nlist {ann.lists_for(n)} = 4·√n) over {n:,} vectors, "
-          f"{len(queries)} real queries:", flush=True)
+def built_ivf(vectors: np.ndarray, saved: Path) -> tuple[faiss.Index, float]:
+    """The IVF index of `vectors` and its build time, kept in `saved` across runs of the
+    same data (a 1M build takes minutes here); a rerun reads it and reports the first
+    run's build time."""
+    meta = saved.with_suffix(".json")
+    if saved.exists() and meta.exists():
+        return faiss.read_index(str(saved)), float(json.loads(meta.read_text())["build_s"])
     t0 = time.perf_counter()
     index = ann.build(vectors, limit=0)
     built = time.perf_counter() - t0
+    faiss.write_index(index, str(saved))
+    meta.write_text(json.dumps({"build_s": built}))
+    return index, built
+
+
+def ivf_curve(vectors: np.ndarray, queries: np.ndarray, saved: Path) -> dict[str, float]:
+    n = len(vectors)
+    print(f"\n2. IVF (IndexIVFFlat, nlist {ann.lists_for(n)} = 4·√n) over {n:,} vectors, "
+          f"{len(queries)} real queries:", flush=True)
+    index, built = built_ivf(vectors, saved)
     print(f"  build (train on {min(n, ann.TRAIN_PER_LIST * ann.lists_for(n)):,} + add): "
           f"{built:.1f} s; RSS {rss_mb():,.0f} MB", flush=True)
     flat = faiss.IndexFlatIP(vectors.shape[1])
     flat.add(vectors)
-    exact_ms = timed_ms(lambda q, f=flat: f.search(q.reshape(1, -1), K), queries[:100])
+    everything = np.ones(n, bool)
+    exact_ms = timed_ms(lambda q, f=flat: ann.search(f, q.reshape(1, -1), K, everything),
+                        queries[:100])
     print(f"  exact over all {n:,}: {p50_p95(exact_ms)}", flush=True)
     del flat
     rng = np.random.default_rng(7)
@@ -146,8 +170,7 @@ def ivf_curve(vectors: np.ndarray, queries: np.ndarray) -> dict[str, float]:
             found: list[np.ndarray] = []
 
             def step(q: np.ndarray, ok: np.ndarray = ok, found: list = found) -> None:
-                found.append(ann.search(index, q.reshape(1, -1), K, ok,
-                                        lambda at: vectors[at])[1])
+                found.append(ann.search(index, q.reshape(1, -1), K, ok)[1])
             ms = timed_ms(step, queries)
             r = recall(found[5:], exact[name])
             parts.append(f"{name} R@10 {r:.3f} {p50_p95(ms)}")
@@ -173,8 +196,10 @@ def hnsw_against_ivf(base: Base, n: int, noise: float) -> None:
     for ef in (64, 128):
         hnsw.hnsw.efSearch = ef
         found: list[np.ndarray] = []
+        faiss.omp_set_num_threads(1)
         ms = timed_ms(lambda q, f=found: f.append(hnsw.search(q.reshape(1, -1), K)[1][0]),
                       queries)
+        faiss.omp_set_num_threads(os.cpu_count() or 1)
         print(f"  HNSW32 efSearch {ef}: R@10 {recall(found[5:], exact):.3f} {p50_p95(ms)}",
               flush=True)
     t0 = time.perf_counter()
@@ -182,10 +207,22 @@ def hnsw_against_ivf(base: Base, n: int, noise: float) -> None:
     print(f"  IVF build {time.perf_counter() - t0:.1f} s (nlist {ann.lists_for(n)})", flush=True)
     found = []
     everything = np.ones(n, bool)
-    ms = timed_ms(lambda q: found.append(ann.search(ivf, q.reshape(1, -1), K, everything,
-                                                    lambda at: vectors[at])[1]), queries)
+    ms = timed_ms(lambda q: found.append(ann.search(ivf, q.reshape(1, -1), K, everything)[1]),
+                  queries)
     print(f"  IVF nprobe {faiss.downcast_index(ivf).nprobe}: R@10 {recall(found[5:], exact):.3f} "
           f"{p50_p95(ms)}", flush=True)
+
+
+def index_part(base: Base, args: argparse.Namespace) -> None:
+    vectors, _ = mixtures(base, args.n, args.noise)
+    nearest = np.sort(vectors[:2000] @ base.vectors.T, axis=1)[:, -1]
+    print(f"  a mixed vector's cosine to its nearest real vector: median "
+          f"{float(np.median(nearest)):.3f}", flush=True)
+    saved = args.work / f"ivf-{args.n}-{args.noise}-{ann.lists_for(args.n)}.index"
+    chosen = ivf_curve(vectors, base.queries, saved)
+    if args.hnsw:
+        hnsw_against_ivf(base, args.hnsw, args.noise)
+    print(json.dumps({"chosen": {"nprobe": ann.NPROBE, **chosen}}), flush=True)
 
 
 def main() -> None:
@@ -200,29 +237,24 @@ def main() -> None:
     ap.add_argument("--hnsw", type=int, default=20_000,
                     help="vectors of the brief HNSW-against-IVF comparison (0: skip it)")
     ap.add_argument("--skip-store", action="store_true", help="skip part 3")
+    ap.add_argument("--only-store", action="store_true", help="part 3 only")
     args = ap.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     print(f"faiss {faiss.__version__}, {faiss.omp_get_max_threads()} threads, "
-          f"{os.cpu_count()} cores", flush=True)
+          f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} (a shared "
+          f"machine: CPU ms per query is the figure a quiet one would see)", flush=True)
     with tempfile.TemporaryDirectory(prefix="newsdesk-bench-") as scratch:
         desk = bundled(args.home, Path(scratch))
         version: IndexVersion = desk.store.load()
         base = real_base(version, desk.embedder, VectorCache(args.work / "vectors.sqlite3"))
         print(f"data: {base.described}; mixed pairwise with noise sd {args.noise} "
               f"(benchmarks/million_data.py)", flush=True)
-        if not args.skip_exact_curve:
+        if not args.skip_exact_curve and not args.only_store:
             exact_curve(base, args.noise)
-        vectors, _ = mixtures(base, args.n, args.noise)
-        nearest = np.sort(vectors[:2000] @ base.vectors.T, axis=1)[:, -1]
-        print(f"  a mixed vector's cosine to its nearest real vector: median "
-              f"{float(np.median(nearest)):.3f}", flush=True)
-        chosen = ivf_curve(vectors, base.queries)
-        if args.hnsw:
-            hnsw_against_ivf(base, args.hnsw, args.noise)
-        print(json.dumps({"chosen": {"nprobe": ann.NPROBE, **chosen}}), flush=True)
+        if not args.only_store:
+            index_part(base, args)
         if not args.skip_store:
             from benchmarks.million_store import store_part
-            del vectors
             store_part(desk, version, base, args)
         print(f"peak RSS of this process {peak_mb():,.0f} MB", flush=True)
 

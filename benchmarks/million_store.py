@@ -26,6 +26,7 @@ from benchmarks.million_data import Base
 from bot.desk import Desk
 from corpus.models import Article, Passage, Span
 from index.ann import kind
+from index.ann import read as read_mapped
 from index.store import IndexStore, IndexVersion
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -141,6 +142,15 @@ def store_part(desk: Desk, version: IndexVersion, base: Base, args: argparse.Nam
              for i, lang in enumerate(ref.languages)}
     print("  index types per language group: " +
           ", ".join(f"{lang} {k}" for lang, k in kinds.items()), flush=True)
+    files = sorted((home / "index" / ref.name).glob("faiss-*.index"))
+    size = sum(f.stat().st_size for f in files) / 2**20
+    for how, read in (("faiss.read_index (a copy)", lambda f: faiss.read_index(str(f))),
+                      ("ann.read (memory-mapped)", read_mapped)):
+        t0 = time.perf_counter()
+        for f in files:
+            read(f)
+        print(f"  reading the {len(files)} persisted indexes ({size:,.0f} MB) "
+              f"with {how}: {time.perf_counter() - t0:.2f} s", flush=True)
     questions = [json.loads(x)["question"] for x in
                  (ROOT / "eval" / "sample_questions.jsonl").read_text().splitlines()][:60]
     for run in ("first (segment hashed and stamped)", "second (stamps trusted)"):

@@ -332,8 +332,7 @@ class IndexVersion:
             ok = rows >= 0
             if allowed is not None:
                 ok &= allowed[np.where(ok, rows, 0)]
-            hits = ann.search(segment.indexes[language], q, min(k, int(ok.sum())), ok,
-                              lambda at, s=segment, where=local: s.vectors[where[at]])
+            hits = ann.search(segment.indexes[language], q, min(k, int(ok.sum())), ok)
             found_rows.append(rows[hits[1]])
             found_scores.append(hits[0])
         if not found_rows:
@@ -540,7 +539,7 @@ class IndexStore:
             passages = list(_read_jsonl(folder / "passages.jsonl", Passage))
             articles = {a.id: a for a in _read_jsonl(folder / "articles.jsonl", Article)}
             indexes = None if languages is None else {
-                lang: faiss.read_index(str(folder / f"faiss-{i}.index"))
+                lang: ann.read(folder / f"faiss-{i}.index")
                 for i, lang in enumerate(languages)}
         except (OSError, ValueError, KeyError, RuntimeError, ValidationError) as exc:
             raise _unreadable(version, exc) from None

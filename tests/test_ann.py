@@ -128,6 +128,6 @@ def test_below_the_limit_a_group_is_exact_and_ivf_matches_exact_on_the_same_rows
     queries = embedder.queries(["DeepSeek privacy ban", "chips export rules"])
     everything = np.ones(len(vectors), bool)
     for q in queries:
-        near, far = (ann.search(index, q.reshape(1, -1), 10, everything, lambda at: vectors[at])
+        near, far = (ann.search(index, q.reshape(1, -1), 10, everything)
                      for index in (ivf, flat))
         assert len(set(near[1].tolist()) & set(far[1].tolist())) >= 9
