@@ -50,7 +50,7 @@ from index.store import IndexMissing, IndexVersion  # noqa: E402
 from index.vector_cache import VectorCache  # noqa: E402
 
 K = 10
-NPROBES = (8, 16, 24, 32, 48, 64, 96, 128)
+NPROBES = (8, 16, 32, 64, 96, 128, 160, 192, 256)
 FILTERS = (0.10, 0.01)  # fractions of rows an `allowed` mask admits
 
 
@@ -141,7 +141,8 @@ def built_ivf(vectors: np.ndarray, saved: Path) -> tuple[faiss.Index, float]:
     return index, built
 
 
-def ivf_curve(vectors: np.ndarray, queries: np.ndarray, saved: Path) -> dict[str, float]:
+def ivf_curve(vectors: np.ndarray, queries: np.ndarray, saved: Path,
+              nprobes: list[int]) -> dict[str, float]:
     n = len(vectors)
     print(f"\n2. IVF (IndexIVFFlat, nlist {ann.lists_for(n)} = 4·√n) over {n:,} vectors, "
           f"{len(queries)} real queries:", flush=True)
@@ -162,7 +163,7 @@ def ivf_curve(vectors: np.ndarray, queries: np.ndarray, saved: Path) -> dict[str
     exact = {name: truth(vectors, queries, mask) for name, mask in masks.items()}
     ivf = faiss.downcast_index(index)
     chosen: dict[str, float] = {"build_s": built}
-    for nprobe in NPROBES:
+    for nprobe in nprobes:
         ivf.nprobe = nprobe
         parts = []
         for name, mask in masks.items():
@@ -219,7 +220,7 @@ def index_part(base: Base, args: argparse.Namespace) -> None:
     print(f"  a mixed vector's cosine to its nearest real vector: median "
           f"{float(np.median(nearest)):.3f}", flush=True)
     saved = args.work / f"ivf-{args.n}-{args.noise}-{ann.lists_for(args.n)}.index"
-    chosen = ivf_curve(vectors, base.queries, saved)
+    chosen = ivf_curve(vectors, base.queries, saved, args.nprobes)
     if args.hnsw:
         hnsw_against_ivf(base, args.hnsw, args.noise)
     print(json.dumps({"chosen": {"nprobe": ann.NPROBE, **chosen}}), flush=True)
@@ -234,6 +235,8 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=1_000_000)
     ap.add_argument("--noise", type=float, default=0.02)
     ap.add_argument("--skip-exact-curve", action="store_true")
+    ap.add_argument("--nprobes", type=int, nargs="+", default=list(NPROBES),
+                    help="the nprobe values of the recall curve")
     ap.add_argument("--hnsw", type=int, default=20_000,
                     help="vectors of the brief HNSW-against-IVF comparison (0: skip it)")
     ap.add_argument("--skip-store", action="store_true", help="skip part 3")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import subprocess
 import sys
 import time
@@ -25,6 +26,7 @@ import numpy as np
 from benchmarks.million_data import Base
 from bot.desk import Desk
 from corpus.models import Article, Passage, Span
+from index import ann
 from index.ann import kind
 from index.ann import read as read_mapped
 from index.store import IndexStore, IndexVersion
@@ -109,9 +111,11 @@ def _copies(version: IndexVersion, base: Base, n: int, noise: float
 def publish_million(home: Path, version: IndexVersion, base: Base, n: int, noise: float
                     ) -> None:
     root = home / "index"
-    if root.is_dir() and (root / "CURRENT").exists():
+    made = {"n": n, "noise": noise, "exact_limit": ann.exact_limit(), "nprobe": ann.NPROBE}
+    if (home / "made.json").exists() and json.loads((home / "made.json").read_text()) == made:
         print(f"  reusing the published million in {home}", flush=True)
         return
+    shutil.rmtree(root, ignore_errors=True)  # made with other settings or half-made
     t0 = time.perf_counter()
     articles, passages, vectors, sentences = _copies(version, base, n, noise)
     made = time.perf_counter()
@@ -121,6 +125,7 @@ def publish_million(home: Path, version: IndexVersion, base: Base, n: int, noise
                   sentence_vectors=sentences, languages=version.offsets.languages,
                   language_means=version.offsets.centred)
     done = time.perf_counter()
+    (home / "made.json").write_text(json.dumps(made))
     by_article = {a.id: a.language for a in articles}
     groups = Counter(by_article[p.article_id] for p in passages)
     print(f"  {len(passages):,} passages of {len(articles):,} articles made in "

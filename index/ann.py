@@ -1,22 +1,29 @@
 """Which FAISS index a segment's language group gets, and how it is searched.
 
-Exact inner product (IndexFlatIP) while one query over the group stays fast; above
-EXACT_LIMIT vectors an inverted file (IndexIVFFlat, nlist ≈ 4·√n) searched with NPROBE
-lists. Both numbers were measured on this 2-core machine by benchmarks/bench_million.py on
-real-vector-like data (mixtures of real e5 vectors, real e5 queries):
+Exact inner product (IndexFlatIP) up to EXACT_LIMIT vectors; above, an inverted file
+(IndexIVFFlat, nlist ≈ 4·√n) searched with NPROBE lists. Both numbers were measured on
+this 2-core machine (shared, load average ~8) by benchmarks/bench_million.py, on mixtures
+of real e5 vectors searched with real e5 queries (753: bundled and PIAF questions):
 
-- exact search per query crosses ~10 ms at about EXACT_LIMIT vectors;
-- at 1M vectors, NPROBE lists give recall@10 ≥ 0.95 of exact search with margin.
+- exact search, one query, one thread: 25k vectors 2.4 ms CPU (6.4 ms wall), 50k 4.8 ms
+  (12.7 ms wall), 100k 9.0 ms (21.5 ms wall), 200k 15.2 ms (39.5 ms wall). A question
+  searches every language group of every segment, and a size tier may hold up to seven
+  segments just under the limit, so the limit sits where one group stays ≤ ~13 ms wall
+  here: 50k.
+- IVF over 1M vectors (nlist 4000): recall@10 against exact 0.831 at nprobe 8, 0.901 at 32,
+  0.941 at 96, 0.951 at 128, 0.957 at 160, 0.962 at 192 (5.0 ms CPU, 9.3 ms wall p50),
+  where exact search costs 73 ms CPU. NPROBE = 192 keeps ≥ 0.95 with a margin; smaller
+  groups have fewer lists, so the same nprobe covers more of them and recalls more.
 
-IVF and not HNSW: on 2 cores an HNSW32 build measured ~300 s per 100k vectors, an IVF build
-a few seconds, and IVF recall holds under the `allowed` filters searches use. The index is
-built once, when a segment is written or merged, and persisted with its `nprobe`: a load
-reads it, never rebuilds it.
+IVF and not HNSW: on 2 cores an HNSW32 build took 16 s for 20k vectors against 5.7 s for
+IVF (and ~300 s per 100k, hours at 1M); the 1M IVF build took 299–527 s on this loaded
+machine. The index is built once, when a segment is written or merged, and persisted with
+its nprobe: a load reads (memory-maps) it, never rebuilds it.
 
 A filter admits a fraction of a group's rows; IVF then visits proportionally more lists
 (the expected count of admitted rows scanned stays what an unfiltered search scans, up to
-every list: exact). A row the filter does not admit costs one bit test, not a distance, so a
-narrow filter scanning every list stays cheap (1M bit tests).
+every list: exact). A row the filter does not admit costs one bit test, not a distance:
+at 1M, a 10 % filter recalls 0.997 (20 ms CPU), a 1 % filter 1.000 (11 ms CPU).
 """
 
 from __future__ import annotations
@@ -29,8 +36,8 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-EXACT_LIMIT = 100_000  # vectors per language group searched exactly (measured: see above)
-NPROBE = 48  # lists an IVF search visits (measured: see above); persisted in each index
+EXACT_LIMIT = 50_000  # vectors per language group searched exactly (measured: see above)
+NPROBE = 192  # lists an IVF search visits (measured: see above); persisted in each index
 TRAIN_PER_LIST = 48  # k-means training points per list (FAISS asks for at least 39)
 _LIMIT_ENV = "NEWSDESK_EXACT_LIMIT"  # tests and benchmarks lower the limit with it
 
@@ -50,14 +57,16 @@ def lists_for(n: int) -> int:
     return max(1, min(round(4 * math.sqrt(n)), n // 39))
 
 
-def build(vectors: np.ndarray, limit: int | None = None, nprobe: int = NPROBE) -> faiss.Index:
-    """Exact inner product up to `limit` vectors (default: exact_limit()), IVF above it."""
+def build(vectors: np.ndarray, limit: int | None = None,
+          nprobe: int | None = None) -> faiss.Index:
+    """Exact inner product up to `limit` vectors (default: exact_limit()), IVF above it,
+    searched with `nprobe` lists (default: NPROBE)."""
     dim = vectors.shape[1] if vectors.ndim == 2 and vectors.shape[1] else 1
     data = np.ascontiguousarray(vectors, dtype=np.float32)
     if len(data) <= (exact_limit() if limit is None else limit):
         index = faiss.IndexFlatIP(dim)
     else:
-        index = _ivf(data, dim, nprobe)
+        index = _ivf(data, dim, NPROBE if nprobe is None else nprobe)
     if len(data):
         index.add(data)
     return index
@@ -89,28 +98,29 @@ def kind(index: faiss.Index) -> str:
     return "ivf" if isinstance(faiss.downcast_index(index), faiss.IndexIVF) else "exact"
 
 
-def search(index: faiss.Index, q: np.ndarray, k: int, ok: np.ndarray) -> Scored:
-    """The `k` nearest among the positions `ok` admits."""
+def search(index: faiss.Index, q: np.ndarray, k: int, ok: np.ndarray | None) -> Scored:
+    """The `k` nearest among the positions `ok` admits (None: all of them)."""
     if k <= 0:
         return np.zeros(0, np.float32), np.zeros(0, np.int64)
-    ivf = faiss.downcast_index(index)
+    if ok is None or ok.all():  # the index's own nprobe, no selector
+        return _one_thread(lambda: _found(index.search(q, k)))
     admitted = int(ok.sum())
+    ivf = faiss.downcast_index(index)
+    params = faiss.SearchParameters()
     if isinstance(ivf, faiss.IndexIVF):
-        nprobe = ivf.nprobe if admitted == len(ok) else \
-            math.ceil(ivf.nprobe * len(ok) / max(admitted, 1))
-        params: faiss.SearchParameters | None = faiss.SearchParametersIVF(
-            nprobe=min(ivf.nlist, nprobe))
-    else:
-        params = None if admitted == len(ok) else faiss.SearchParameters()
-    bits = None
-    if admitted < len(ok):
-        assert params is not None
-        bits = np.packbits(ok, bitorder="little")  # kept alive while FAISS reads it
-        params.sel = faiss.IDSelectorBitmap(len(ok), faiss.swig_ptr(bits))
-    scores, positions = _one_thread(lambda: index.search(q, k, params=params))
+        widened = math.ceil(ivf.nprobe * len(ok) / max(admitted, 1))
+        params = faiss.SearchParametersIVF(nprobe=min(ivf.nlist, widened))
+    bits = np.packbits(ok, bitorder="little")  # FAISS reads it during the search
+    params.sel = faiss.IDSelectorBitmap(len(ok), faiss.swig_ptr(bits))
+    found = _one_thread(lambda: _found(index.search(q, k, params=params)))
     del bits
-    found = positions[0] >= 0
-    return scores[0][found], positions[0][found]
+    return found
+
+
+def _found(hits: tuple[np.ndarray, np.ndarray]) -> Scored:
+    scores, positions = hits
+    kept = positions[0] >= 0
+    return scores[0][kept], positions[0][kept]
 
 
 def _one_thread(call: Callable[[], Scored]) -> Scored:
