@@ -241,6 +241,8 @@ def main() -> None:
                     help="vectors of the brief HNSW-against-IVF comparison (0: skip it)")
     ap.add_argument("--skip-store", action="store_true", help="skip part 3")
     ap.add_argument("--only-store", action="store_true", help="part 3 only")
+    ap.add_argument("--probes", type=int, choices=(1, 2), default=2,
+                    help="cold processes of part 3 (1: only the one with stamps trusted)")
     args = ap.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     print(f"faiss {faiss.__version__}, {faiss.omp_get_max_threads()} threads, "

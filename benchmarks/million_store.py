@@ -57,22 +57,25 @@ outlet = max(set(a.outlet for a in list(version.articles.values())[:50]))
 times = {"unfiltered": [], "language fr": [], f"outlet {outlet}": []}
 filters = {"unfiltered": None, "language fr": Filters(language="fr"),
            f"outlet {outlet}": Filters(outlet=outlet)}
+cpu = {name: [] for name in times}
 for q in questions:
     for name, f in filters.items():
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.thread_time()
         retriever.search(q, k=8, filters=f)
         times[name].append((time.perf_counter() - t) * 1000)
+        cpu[name].append((time.thread_time() - c) * 1000)
 asks = []
 for q in questions[:30]:
     t = time.perf_counter()
     desk.ask(q)
     asks.append((time.perf_counter() - t) * 1000)
 q = desk.embedder.queries(questions[:30])
-embed = []
+embed, embed_cpu = [], []
 for text in questions[:30]:
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.thread_time()
     desk.embedder.queries([text])
     embed.append((time.perf_counter() - t) * 1000)
+    embed_cpu.append((time.thread_time() - c) * 1000)
 print(json.dumps({
     "import_s": imported - t0, "load_index_s": loaded - imported, "load_model_s": model - loaded,
     "first_answer_s": first - model, "start_to_first_answer_s": first - t0,
@@ -80,6 +83,9 @@ print(json.dumps({
     "rss_mb": rss() / 1024,
     "search_p50_ms": {k: statistics.median(v) for k, v in times.items()},
     "search_p95_ms": {k: sorted(v)[int(0.95 * len(v))] for k, v in times.items()},
+    "search_cpu_p50_ms": {k: statistics.median(v) for k, v in cpu.items()},
+    "query_embedding_cpu_p50_ms": statistics.median(embed_cpu),
+    "load_avg": __import__("os").getloadavg()[0],
     "ask_p50_ms": statistics.median(asks), "query_embedding_p50_ms": statistics.median(embed)}))
 """
 
@@ -158,7 +164,7 @@ def store_part(desk: Desk, version: IndexVersion, base: Base, args: argparse.Nam
               f"with {how}: {time.perf_counter() - t0:.2f} s", flush=True)
     questions = [json.loads(x)["question"] for x in
                  (ROOT / "eval" / "sample_questions.jsonl").read_text().splitlines()][:60]
-    for run in ("first (segment hashed and stamped)", "second (stamps trusted)"):
+    for run in ("first (segment hashed and stamped)", "second (stamps trusted)")[-args.probes:]:
         t0 = time.perf_counter()
         out = subprocess.run([sys.executable, "-c", PROBE, str(home), str(ROOT),
                               json.dumps(questions)], capture_output=True, text=True,
