@@ -249,10 +249,10 @@ class Embedder:
         """Indexes of `texts`, most tokens first, so each batch pads to similar lengths
         and an out-of-memory surprise comes at once rather than at the end.
 
-        Counted in the model's tokens, not characters: in a multilingual corpus the
-        two disagree (a Chinese character is about a token, an English word ~1.3), and
-        batches sorted by characters were 43 % padding on the bundled corpus against
-        4.5 % sorted by tokens (benchmarks/bench_index.py). Padding changes no vector.
+        Counted in the model's tokens, not characters: characters per token differ
+        several-fold between languages (Chinese and German here), and batches of the
+        bundled corpus sorted by characters were 43 % padding against 4.5 % sorted by
+        tokens. Padding changes no vector, only the work.
         """
         if len(texts) <= 1:
             return list(range(len(texts)))
