@@ -42,6 +42,10 @@ Progress = Callable[[int], None]
 # vectors (cosine ≥ 0.99999, benchmarks/bench_encoders.py), so they share ids and cached vectors
 ENCODERS = {"torch": "fp32", "onnx": "fp32", "torch-bf16": "bf16", "onnx-int8": "int8"}
 REFERENCE = "fp32"
+# texts per forward pass, at most: even sorted by tokens, a batch pads to its longest text,
+# and runs of 8 took 7 % less CPU than 16 over the bundled corpus (4 gained nothing more).
+# `batch_size` stays what a caller hands over at once (the embedding cache's commit unit).
+RUN_TEXTS = 8
 
 
 class ModelError(NewsdeskError):
@@ -235,8 +239,9 @@ class Embedder:
         backend = self.load()._backend
         out = np.zeros((len(texts), backend.dim), dtype=np.float32)
         order = self._longest_first(texts, prompt)
-        for i in range(0, len(order), self.batch_size):
-            rows = order[i:i + self.batch_size]
+        step = max(1, min(self.batch_size, RUN_TEXTS))
+        for i in range(0, len(order), step):
+            rows = order[i:i + step]
             with self._lock:
                 vecs = backend.encode([texts[r] for r in rows], prompt)
                 self.computed += len(rows)
