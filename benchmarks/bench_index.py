@@ -101,6 +101,8 @@ def main() -> None:
                 if computed:
                     texts[variant.label] = int(computed.group(1))
                 runs.setdefault(("index", variant.label), []).append((wall, cpu))
+                print(f"round {round_}: index, {variant.label}: {wall:.1f} s wall, {cpu:.1f} s "
+                      "CPU", flush=True)
                 if variant.cached:
                     runs.setdefault(("index --full", variant.label), []).append(
                         timed(["index", "--full"], env)[:2])
