@@ -377,7 +377,16 @@ class Desk:
         self.settings = self.settings.model_copy(update=changes)
 
     def article(self, article_id: str) -> Article:
+        """The article a member opens. While the served index holds it, the text its answers
+        quote (`IndexVersion.texts`), so every excerpt is a slice of what is shown even when
+        the catalogue has re-fetched a newer text not yet indexed; else the catalogue's."""
         article = self.catalogue.get(article_id)
+        published = self._published_hashes().get(article_id)
+        if published is not None and (article is None or article.content_hash != published):
+            try:
+                article = self.index_version().texts([article_id]).get(article_id) or article
+            except NewsdeskError as exc:  # no index to read: the catalogue's is all there is
+                log.warning("%s", exc)
         if article is None:
             raise ArticleNotFound(f"no article with id {article_id!r}")
         return article

@@ -397,7 +397,8 @@ async def test_reindex_runs_off_the_loop_while_answers_keep_coming(
             answer = await alice.slash(channel, "ask", question=question)
             assert cited(last_answer(answer))  # answered while the reindex waits
         assert face_desk.retriever().version.name == old
-        assert "schools" not in face_desk.retriever().version.articles["tw-deepseek"].text
+        assert "schools" not in face_desk.retriever().version.texts(["tw-deepseek"])[
+            "tw-deepseek"].text
     finally:
         release.set()
         face_desk.embedder.passages = real

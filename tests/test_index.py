@@ -95,7 +95,7 @@ def test_only_changed_articles_are_reembedded(desk: Desk, embedder: Embedder,
     assert "de" not in version.articles and all(p.article_id != "de" for p in version.passages)
     # vectors reused from the previous version are the ones the real model gives
     kr_rows = [i for i, p in enumerate(version.passages) if p.article_id == "kr"]
-    kr = version.articles["kr"]
+    kr = version.texts(["kr"])["kr"]
     from index.passage_text import passage_input
 
     fresh = embedder.passages([passage_input(kr, version.passages[i]) for i in kr_rows])
@@ -146,7 +146,7 @@ def test_damaged_current_version_falls_back_or_says_how_to_rebuild(desk: Desk) -
     added = desk.store.root / (newer - older).pop() / "vectors.npy"  # what the second wrote
     added.write_bytes(added.read_bytes()[:-100])  # a torn write
     assert desk.store.load().name == first  # the previous intact version serves
-    (desk.store.root / older.pop() / "passages.jsonl").write_text("garbage", "utf-8")
+    (desk.store.root / older.pop() / "passages.npy").write_text("garbage", "utf-8")
     with pytest.raises(IndexCorrupt, match="newsdesk index --full"):
         desk.store.load()
     stats = desk.reindex()  # a damaged index is rebuilt from the catalogue
