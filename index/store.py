@@ -298,10 +298,6 @@ class Segment:
             raise _damaged(name, "its FAISS indexes do not match its passages")
         self.indexes = indexes
 
-    @cached_property
-    def articles(self) -> dict[str, ArticleInfo]:
-        return {a.id: a for a in self.infos}
-
 
 class Records:
     """Where a segment's full articles are: lines of its articles.jsonl at known byte
