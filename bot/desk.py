@@ -93,7 +93,10 @@ class Desk:
         """The published index, loaded once per process (a cold `ask` used to load it twice)."""
         version = self._version
         if version is None:
-            version = self._version = self.store.load()
+            version = self.store.load()
+            if not self.settings.answer_only:  # a shard's own catalogue is not the index's
+                version.catalogue = self.catalogue  # what it opens: never quote another text
+            self._version = version
         return version
 
     def retriever(self) -> Retriever:
@@ -377,16 +380,7 @@ class Desk:
         self.settings = self.settings.model_copy(update=changes)
 
     def article(self, article_id: str) -> Article:
-        """The article a member opens. While the served index holds it, the text its answers
-        quote (`IndexVersion.texts`), so every excerpt is a slice of what is shown even when
-        the catalogue has re-fetched a newer text not yet indexed; else the catalogue's."""
         article = self.catalogue.get(article_id)
-        published = self._published_hashes().get(article_id)
-        if published is not None and (article is None or article.content_hash != published):
-            try:
-                article = self.index_version().texts([article_id]).get(article_id) or article
-            except NewsdeskError as exc:  # no index to read: the catalogue's is all there is
-                log.warning("%s", exc)
         if article is None:
             raise ArticleNotFound(f"no article with id {article_id!r}")
         return article

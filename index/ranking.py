@@ -274,7 +274,7 @@ def rank(version: IndexVersion, query: np.ndarray, alone: np.ndarray, question: 
             continue
         article = texts.get(article_id)
         if article is None:
-            continue  # its stored record is damaged (said once, by IndexVersion.texts)
+            continue  # its text moved on in the catalogue, or its record is damaged (said once)
         relevance = null.relevance(similarity, nulls, language, article.language) \
             if null is not None else debiased
         significance = null.significance(similarity, spread, article.language) \
@@ -310,7 +310,7 @@ class _Texts:
             at = self.order.index(article_id)
             batch = [a for a in self.order[at:] if a not in self.asked][:self.batch]
             self.asked.update(batch)
-            self.read.update(self.version.texts(batch))
+            self.read.update(self.version.quotable(batch))
         return self.read.get(article_id)
 
 

@@ -399,12 +399,17 @@ class IndexVersion:
     What it holds: vectors and passages as arrays, memory-mapped; per article a small
     `ArticleInfo` (title, outlet, url, date, language, content hash), never its text.
     `texts` reads full articles for the ≤ 8 hits of an answer from the segments' own
-    articles.jsonl, by byte offset. Why the segment's copy and not the catalogue's: it is
-    the exact text the passages' offsets were computed on, so every excerpt is a verbatim
-    slice of it by construction, whatever the catalogue has re-fetched since (a changed
-    article would otherwise drop out of answers until the next `newsdesk index`); and an
-    answering shard of a shared index needs no catalogue at all (README, "Deployment").
-    What a member opens (`Desk.article`) is this same text while the article is indexed."""
+    articles.jsonl, by byte offset, each checked against the hash recorded beside its
+    offsets. Why the segment's copy and not the catalogue's: it is the exact text the
+    passages' offsets were computed on, so an excerpt cannot slice another text whatever
+    the catalogue has re-fetched since; and an answering shard of a shared index needs no
+    catalogue at all (README, "Deployment"). Where the catalogue is at hand (`catalogue`,
+    set by the Desk that builds the index), `quotable` also leaves out an article whose
+    catalogue text has moved on since (re-fetched, not yet reindexed) or left it: what a
+    member opens (`newsdesk show`) would not hold the quote. One log line says so; the
+    next `newsdesk index` serves the new text."""
+
+    catalogue: Texts | None = None  # the current texts, when this process has them
 
     def __init__(self, manifest: Manifest, segments: list[Segment],
                  tombstones: dict[str, set[str]], offsets: LanguageOffsets) -> None:
@@ -482,6 +487,22 @@ class IndexVersion:
                         "its hash (%s): left out of answers; `newsdesk index --full` "
                         "rewrites them", self.name, len(lost), ", ".join(lost[:5]))
         return out
+
+    def quotable(self, ids: Iterable[str]) -> dict[str, Article]:
+        """`texts`, less the articles the catalogue has changed or dropped since this
+        version was built (when it was given the catalogue): only texts a member opens
+        unchanged are quoted."""
+        out = self.texts(ids)
+        if self.catalogue is None or not out:
+            return out
+        now = self.catalogue.get_many(list(out))
+        moved = [aid for aid in out if aid not in now
+                 or now[aid].content_hash != self.articles[aid].content_hash]
+        if moved:
+            log.info("%d article(s) changed or left the catalogue since the index %s was "
+                     "built (%s): not quoted until `newsdesk index` indexes them", len(moved),
+                     self.name, ", ".join(moved[:5]))
+        return {aid: a for aid, a in out.items() if aid not in moved}
 
     def _read(self, ids: list[str]) -> dict[str, Article]:
         position = self.article_position

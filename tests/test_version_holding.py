@@ -45,32 +45,40 @@ def test_a_version_holds_arrays_and_reads_only_the_hits_texts(
             assert c.text == c.article.text[c.passage.start:c.passage.end]
 
 
-def test_a_quote_slices_what_a_member_opens_when_the_catalogue_moved_on(desk: Desk) -> None:
-    """An article re-fetched with a new text before the next `newsdesk index`: answers still
-    quote the indexed text, and `Desk.article` (what `newsdesk show` opens) shows that text
-    until the index holds the new one."""
+def test_no_quote_of_a_text_the_catalogue_has_moved_on_from(
+        desk: Desk, caplog: pytest.LogCaptureFixture) -> None:
+    """An article re-fetched with a new text before the next `newsdesk index`: the index
+    still holds the old text's rows, but what a member opens (`newsdesk show`, the
+    catalogue) is the new one, so the old text is not quoted until the reindex."""
     seeded(desk)
     desk.reindex()
-    old_text = ARTICLES["tw"][2]
+
+    def every_quote_slices_what_opens(question: str = QUESTION) -> list[str]:
+        answer = desk.ask(question)
+        for c in answer.citations:
+            assert desk.article(c.article_id).text[c.start:c.end] == c.excerpt
+        return [c.article_id for c in answer.citations]
+
+    assert every_quote_slices_what_opens()[0] == "tw"
+    korea = "Did South Korea suspend DeepSeek downloads?"
+    assert every_quote_slices_what_opens(korea)[0] == "kr"
     new_text = ("Taiwan's cabinet later extended the DeepSeek ban to public schools and "
                 "universities, and to every contractor working on state networks.")
     desk.catalogue.upsert(article("tw", new_text))
-    assert desk.pending() == 1 and desk.catalogue.get("tw").text == new_text
+    assert desk.pending() == 1
+    version = desk.retriever().version
+    assert version.texts(["tw"])["tw"].text == ARTICLES["tw"][2]  # the index's text is kept
+    with caplog.at_level(logging.INFO, logger="newsdesk"):
+        assert "tw" not in every_quote_slices_what_opens()
+    assert [r for r in caplog.records if "changed or left the catalogue" in r.message
+            and "tw" in r.message]
+    desk.catalogue.delete(["kr"])  # gone from the catalogue, still in the index: not quoted
+    assert "kr" not in every_quote_slices_what_opens(korea)
 
-    def quotes_are_slices_of_what_opens(expected: str) -> None:
-        answer = desk.ask(QUESTION)
-        cited = [c for c in answer.citations if c.article_id == "tw"]
-        assert cited, answer.text
-        for c in answer.citations:
-            opened = desk.article(c.article_id).text
-            assert opened[c.start:c.end] == c.excerpt
-        assert desk.article("tw").text == expected
-        assert all(expected[c.start:c.end] == c.excerpt for c in cited)
-
-    quotes_are_slices_of_what_opens(old_text)  # the index's text, not the catalogue's
     desk.reindex()
     assert desk.pending() == 0
-    quotes_are_slices_of_what_opens(new_text)
+    cited = every_quote_slices_what_opens()
+    assert cited[0] == "tw" and desk.article("tw").text == new_text
 
 
 def test_a_stored_text_that_no_longer_hashes_is_never_quoted(
