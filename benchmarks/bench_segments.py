@@ -61,6 +61,7 @@ from pathlib import Path
 def rss(field="VmRSS"):
     return int([x for x in open("/proc/self/status") if x.startswith(field)][0].split()[1])
 base = rss()
+base_anon = rss("RssAnon")
 imported = time.perf_counter()
 version = Store(Path(sys.argv[1])).load()
 loaded = time.perf_counter()
