@@ -118,11 +118,17 @@ def _window(spans: list[Span], best: int, other: int | None = None) -> tuple[int
             return spans[lo].start, spans[hi].end
 
 
-def _published_in(article: Article, year: int) -> bool:
-    """Published that year, or early the next (a January story about "December 2024")."""
+def _published_in(article: Article, year: int, month: int | None = None) -> bool:
+    """Published that year, or early the next (a January story about "December 2024");
+    with a month, in it or the two after (a story about "March 2024" is not a February 2025
+    one)."""
     published = article.published
-    return published is not None and (published.year == year or (
-        published.year == year + 1 and published.month <= 2))
+    if published is None:
+        return False
+    if month is not None:
+        after = (published.year - year) * 12 + published.month - month
+        return 0 <= after <= 2
+    return published.year == year or (published.year == year + 1 and published.month <= 2)
 
 
 def supported(question: Question, names: dict[str, str], article: Article) -> bool:
@@ -130,16 +136,18 @@ def supported(question: Question, names: dict[str, str], article: Article) -> bo
     is not answered by an article about GPT-4, however close their vectors are.
 
     Versions and specific numbers must appear in any script (a year may be the year of
-    publication); in Latin-script articles, CamelCase names must appear, and at least
+    publication, and then a month named with it its month or the two after); in Latin-script
+    articles, CamelCase names and quoted titles must appear, and at least
     half of the others (a translation may change them: "Korea" is "Corée"); in other
-    scripts, acronyms must appear."""
+    scripts, at least half of the acronyms (the same allowance: "NFL" may be written out)."""
     text = cues.read(f"{article.title}\n{article.text}")
     for number in question.digits:
         if any(number in cues.digits(name) for name in names):
             continue  # part of a name: "GPT-5"
         if cues.is_year(number):
             # news rarely repeats the year it was published in
-            if number not in text.digits and not _published_in(article, int(number)):
+            if number not in text.digits and \
+                    not _published_in(article, int(number), question.months.get(number)):
                 return False
         elif cues.is_specific(number) and number not in text.digits:
             return False
@@ -148,9 +156,10 @@ def supported(question: Question, names: dict[str, str], article: Article) -> bo
             return False
     if not text.latin:
         # Korean, Japanese or Chinese news spells most names its own way, not acronyms
-        return all(cues.found(name, text) for name, kind in names.items()
-                   if kind == "acronym")
-    if any(kind == "distinct" and not cues.found(name, text) for name, kind in names.items()):
+        acronyms = [name for name, kind in names.items() if kind == "acronym"]
+        return 2 * sum(1 for name in acronyms if cues.found(name, text)) >= len(acronyms)
+    if any(kind in ("distinct", "quoted") and not cues.found(name, text)
+           for name, kind in names.items()):
         return False
     plain = [name for name, kind in names.items() if kind in ("plain", "acronym")]
     hits = sum(1 for name in plain if cues.found(name, text))

@@ -16,6 +16,7 @@ from bot.messages import say
 from bot.progress import build_bar, count_bar, log_handler, stderr
 from bot.settings import BotSettings
 from corpus.errors import CatalogueError, NewsdeskError
+from index.vector_cache import KEEP_DAYS
 
 log = logging.getLogger("newsdesk." + __name__)
 
@@ -159,6 +160,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_index(args: argparse.Namespace) -> int:
+    if args.prune_cache is not None and args.prune_cache < 0:
+        raise NewsdeskError(f"--prune-cache takes a number of days, 0 or more (not "
+                            f"{args.prune_cache})")
     desk = _desk()
     with build_bar() as progress:
         stats = desk.reindex(full=args.full, progress=progress)
@@ -170,6 +174,10 @@ def cmd_index(args: argparse.Namespace) -> int:
               f"{stats.articles_embedded} articles (computed {stats.vectors_computed} vectors, "
               f"{stats.vectors_cached} from the cache), removed {stats.articles_removed} "
               f"articles in {stats.seconds:.1f} s")
+    if args.prune_cache is not None:
+        pruned = desk.prune_cache(args.prune_cache)
+        print(f"vector cache: kept the {pruned.kept} vectors this catalogue uses, removed "
+              f"{pruned.removed} unused for {args.prune_cache} days or more; {pruned.left} left")
     return 0
 
 
@@ -446,6 +454,9 @@ def parser() -> argparse.ArgumentParser:
     ingest.set_defaults(func=cmd_ingest)
     index = sub.add_parser("index", help="embed new and changed articles, publish a new index")
     index.add_argument("--full", action="store_true", help="re-embed everything")
+    index.add_argument("--prune-cache", type=int, nargs="?", const=KEEP_DAYS, metavar="DAYS",
+                       help="then drop the vector cache's rows nobody used for DAYS days "
+                       f"(default {KEEP_DAYS}); this catalogue's vectors are kept")
     index.set_defaults(func=cmd_index)
     article = sub.add_parser("article", help="show one stored article with its full text")
     article.add_argument("id")

@@ -151,6 +151,11 @@ _SENTENCE_START_WORDS = {
     "warum", "wie", "welche", "welcher", "welches", "der", "die", "das", "hat", "ist", "qué",
     "quién", "cuándo", "dónde", "por", "cómo", "cuál", "cuánto", "cuántos", "el", "los",
     "las", "chi", "cosa", "quando", "dove", "perché", "come", "quale", "il", "lo",
+    # a time word before a year ("Après 1969", "Since 2020") starts a phrase, not a name
+    "after", "before", "since", "until", "from", "during", "around", "between", "apres",
+    "après", "avant", "depuis", "vers", "pendant", "durant", "jusqu'en", "entre", "nach", "vor",
+    "seit", "bis", "ab", "während", "wahrend", "zwischen", "desde", "antes", "despues",
+    "después", "hasta", "durante", "dopo", "prima", "dal", "fino", "tra", "fra",
 }
 
 
@@ -191,6 +196,38 @@ def digits(text: str) -> set[str]:
         if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", raw):
             raw = re.sub(r"[.,]", "", raw)
         out.add(raw.replace(",", "."))
+    return out
+
+
+_MONTH_NUMBER = {
+    name: i for i, names in enumerate((
+        "january jan janvier januar jänner enero gennaio",
+        "february feb février fevrier februar febrero febbraio",
+        "march mar mars märz marzo",
+        "april apr avril abril aprile",
+        "may mai mayo maggio",
+        "june jun juin juni junio giugno",
+        "july jul juillet juli julio luglio",
+        "august aug août aout agosto",
+        "september sept sep septembre septiembre setiembre settembre",
+        "october oct octobre oktober octubre ottobre",
+        "november nov novembre noviembre",
+        "december dec décembre decembre dezember diciembre dicembre"), 1)
+    for name in names.split()}
+_MONTH_YEAR = re.compile(
+    rf"\b({'|'.join(sorted(_MONTH_NUMBER, key=len, reverse=True))})\.?(?:\s+de)?\s+"
+    r"((?:19|20)\d\d)\b|((?:19|20)\d\d)\s*(?:년|年)\s*(1[0-2]|[1-9])\s*(?:월|月)", _I)
+
+
+def month_years(text: str) -> dict[str, int]:
+    """The months a text names with their year: {"2024": 3} for "in March 2024" or
+    "2024년 3월" — a month pins a fact down closer than its year."""
+    out: dict[str, int] = {}
+    for m in _MONTH_YEAR.finditer(text):
+        if m.group(1):
+            out[m.group(2)] = _MONTH_NUMBER[m.group(1).casefold()]
+        else:
+            out[m.group(3)] = int(m.group(4))
     return out
 
 
@@ -360,6 +397,14 @@ _VERSION = re.compile(rf"\b(?!(?:{_MONTHS})\b)[A-Z][\w.-]*?[ -]?\d+(?:\.\d+)?[a-
 _DISTINCT = re.compile(r"\b(?:[A-Z][a-z]+[A-Z]\w*|\w+\.[A-Za-z]{2,})\b")
 _DOMAIN = {"ai", "ia", "ki", "artificial", "intelligence", "intelligenza", "inteligencia"}
 _ACRONYM = re.compile(r"\b[A-Z]{2,}s?\b")
+_QUOTED = re.compile(r"[“\"«„]\s*([^”\"»“]{3,80}?)\s*[”\"»“]")
+
+
+def quoted(question: str) -> list[str]:
+    """Titles a question quotes: “Operation AI Comply”. A single lower-case word in quotes is
+    only stressed ("victime"), not a title."""
+    return [fold(m.group(1)) for m in _QUOTED.finditer(question)
+            if " " in m.group(1).strip() or any(c.isupper() for c in m.group(1))]
 
 
 def question_names(question: str, language: str = "") -> dict[str, str]:
@@ -368,14 +413,16 @@ def question_names(question: str, language: str = "") -> dict[str, str]:
     Latin letters even in Korean or Chinese news, but translatable: "CEO" is "PDG") or
     plain (a translation may change it). A German question's capitalised nouns are not
     names, unless they are names we know in other languages ("Schweiz")."""
-    out: dict[str, str] = {}
+    out: dict[str, str] = {title: "quoted" for title in quoted(question)}
     for match in _VERSION.finditer(question):
         head = re.split(r"[ \d-]", fold(match.group()))[0]
         if match.group()[0].isupper() and len(head) > 2 and head not in _SENTENCE_START_WORDS:
-            out[fold(match.group())] = "version"  # not "En 2005" nor "Au 20"
+            # "WWDC 2019" names one edition; "En 2005", "Au 20", "Après 1969" name none
+            out[fold(match.group())] = "version"
     parts = {p for v in out for p in re.split(r"[ -]", v)}
     distinct = {fold(m.group()) for m in _DISTINCT.finditer(question)}
-    acronyms = {fold(m.group()).removesuffix("s") for m in _ACRONYM.finditer(question)}
+    # a lower-case s is a plural ("GPUs"); a capital one is part of the acronym ("SAOS", "PS")
+    acronyms = {fold(m.group().removesuffix("s")) for m in _ACRONYM.finditer(question)}
     for name in names(question):
         if name.isdigit() or name in parts or any(name.startswith(v) for v in out):
             continue
@@ -383,6 +430,8 @@ def question_names(question: str, language: str = "") -> dict[str, str]:
             continue  # every article of an AI-news corpus says it
         if name in distinct:
             out[name] = "distinct"
+        elif name in acronyms:
+            out[name] = "acronym"
         elif name.removesuffix("s") in acronyms:
             out[name.removesuffix("s")] = "acronym"
         elif language != "de" or name in _ALIAS_OF:

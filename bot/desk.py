@@ -27,7 +27,7 @@ from corpus.models import Article
 from corpus.poll import SourceOutcome, detect_kind, fetch_source
 from corpus.registry import Registry, Source, SourceError
 from index.backend import open_store
-from index.builder import BuildStats, ProgressFn, build
+from index.builder import BuildStats, ProgressFn, PruneStats, build, prune_cache
 from index.embedder import Embedder
 from index.filters import Filters
 from index.language_bias import language_null
@@ -142,6 +142,11 @@ class Desk:
             if self._retriever is not None:
                 self._retriever.swap(self.index_version())
         return stats
+
+    def prune_cache(self, days: int) -> PruneStats:
+        """Drop embedding-cache rows nobody used for `days` days, this catalogue's texts
+        dated today first (the cache may be shared with other data homes)."""
+        return prune_cache(self.catalogue, self.embedder, self.settings.vector_cache_path, days)
 
     def _may_change(self, what: str) -> None:
         """An answering shard of a shared index (NEWSDESK_ANSWER_ONLY) never publishes: its

@@ -4,13 +4,21 @@ that cannot lose anything.
 Safe repairs only: a damaged catalogue is rebuilt beside the kept damaged file
 (rows that still read, then articles restored from the newest intact index
 version); a missing or damaged CURRENT is pointed at the newest intact
-version; leftovers of killed builds are removed. A healthy file is never
-touched, and the index work happens under the build lock, so a build running
-in another process is never disturbed.
+version; leftovers of killed builds are removed; a damaged vector cache is moved
+aside (it is a cache: the next index run computes what it needs). A healthy file
+is never touched, and the index work happens under the build lock, so a build
+running in another process is never disturbed.
+
+The vector cache and the ONNX export are shown, not judged by size: where they
+are, how big, what model and precision they hold, and what would be pruned or
+re-exported.
 """
 
 from __future__ import annotations
 
+import shutil
+import sqlite3
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
@@ -22,9 +30,13 @@ from corpus import repair
 from corpus.errors import NewsdeskError
 from corpus.registry import Registry
 from index.builder import BuildBusy, build_lock
+from index.onnx_encoder import _FILES, PRECISIONS, _stamp, export_folder
+from index.provision import MODEL_DIRNAME
 from index.store import IndexCorrupt, IndexStore, Manifest
+from index.vector_cache import KEEP_DAYS, CacheError, VectorCache
 
 Status = Literal["ok", "repaired", "problem"]
+EXPORT_HOURS = 1.0  # an ONNX export's temp folder untouched this long belongs to a dead one
 
 
 class Finding(BaseModel):
@@ -69,6 +81,8 @@ def examine(settings: BotSettings, *, fix: bool,
         _pointer(store, versions, fix),
         _leftovers(store, fix),
         _model(settings, versions, model_check),
+        _vectors(settings.vector_cache_path, fix),
+        _onnx(settings, fix),
     ]
 
 
@@ -176,3 +190,108 @@ def _model(settings: BotSettings, versions: _Versions,
             f"{model_id} loads, but the index was built with {versions.intact[newest].model}; "
             "run `newsdesk index --full`"))
     return Finding(part="model", status="ok", detail=f"{model_id} loads")
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1e6:.1f} MB"
+
+
+def _vectors(path: Path, fix: bool) -> Finding:
+    """Where the embedding cache is, its size, rows per model and precision, and what a
+    prune would drop. A damaged cache is moved aside, never deleted."""
+    if not path.exists():
+        return Finding(part="vectors", status="ok", detail=f"none yet ({path})")
+    problem = repair.quick_check(path)
+    cache = None
+    if problem is None:
+        try:
+            cache = VectorCache(path)
+            holdings, size = cache.holdings(), cache.size()
+        except (CacheError, sqlite3.DatabaseError) as exc:
+            problem = str(exc)
+        finally:
+            if cache is not None:
+                cache.close()
+    if problem is not None:
+        if not fix:
+            return Finding(part="vectors", status="problem", detail=(
+                f"{path} is damaged ({problem}); `newsdesk doctor` moves it aside"))
+        kept = path.with_name(f"{path.name}.damaged-{int(time.time())}")
+        path.rename(kept)
+        for suffix in ("-wal", "-shm"):
+            path.with_name(path.name + suffix).unlink(missing_ok=True)
+        return Finding(part="vectors", status="repaired", detail=(
+            f"{path} was damaged ({problem}); moved to {kept.name}, the next "
+            "`newsdesk index` computes the vectors it needs"))
+    held = ", ".join(f"{h.model} {h.recipe}: {h.rows}" for h in holdings) or "empty"
+    stale = sum(h.stale for h in holdings)
+    advice = (f"; {stale} unused for {KEEP_DAYS}+ days: `newsdesk index --prune-cache` drops "
+              "them") if stale else ""
+    return Finding(part="vectors", status="ok", detail=(
+        f"{path}: {_megabytes(size)}, {sum(h.rows for h in holdings)} vectors ({held})"
+        f"{advice}"))
+
+
+def _model_folder(settings: BotSettings) -> Path:
+    """The folder the encoder runs from, found without loading or provisioning it."""
+    named = Path(settings.model) if settings.model else None
+    if named is not None and (named / "config.json").is_file():
+        return named
+    return settings.models_dir / MODEL_DIRNAME
+
+
+def _dead_exports(target: Path) -> list[Path]:
+    """Temporary folders of exports killed mid-way (hundreds of MB each). An export takes
+    about a minute and holds no lock: only folders untouched for EXPORT_HOURS are known
+    to be dead rather than another process's export in progress."""
+    if not target.is_dir():
+        return []
+    old = time.time() - EXPORT_HOURS * 3600
+    return sorted(p for p in target.glob(".export-*") if p.is_dir() and
+                  max((f.stat().st_mtime for f in p.iterdir()), default=p.stat().st_mtime) < old)
+
+
+def _onnx(settings: BotSettings, fix: bool) -> Finding:
+    """The export beside the model folder (see `_export_state`); what killed exports left
+    is removed."""
+    folder = _model_folder(settings)
+    state = _export_state(folder, settings.encoder.strip().lower())
+    dead = _dead_exports(export_folder(folder))
+    if not dead:
+        return Finding(part="onnx", status="ok", detail=state)
+    size = sum(f.stat().st_size for p in dead for f in p.rglob("*") if f.is_file())
+    left = f"{len(dead)} folders left by killed exports ({', '.join(p.name for p in dead)}, " \
+        f"{_megabytes(size)})"
+    if not fix:
+        return Finding(part="onnx", status="problem", detail=(
+            f"{left}: `newsdesk doctor` removes them; {state}"))
+    for path in dead:
+        shutil.rmtree(path, ignore_errors=True)
+    return Finding(part="onnx", status="repaired", detail=f"removed {left}; {state}")
+
+
+def _export_state(folder: Path, encoder: str) -> str:
+    """Which precisions are exported, their size, and whether each was made from the
+    model folder as it is now (an export the folder has moved past is redone at the
+    next start, once)."""
+    uses = f"encoder {encoder}" + ("" if encoder.startswith("onnx") else ", which does not "
+                                   "run the export")
+    if not (folder / "config.json").is_file():
+        return f"no model folder at {folder} yet: exported at the first start; {uses}"
+    target = export_folder(folder)
+    try:
+        stamp = _stamp(folder)
+    except OSError:  # neither a provisioning stamp nor weights: nothing to compare with
+        stamp = None
+    parts = []
+    for precision in PRECISIONS:
+        graph = target / _FILES[precision]
+        marker = target / f"{_FILES[precision]}.stamp"
+        if not graph.is_file():
+            parts.append(f"{precision} not exported")
+            continue
+        made = marker.read_text().strip() if marker.is_file() else ""
+        state = "matches the model folder" if made == stamp else \
+            "older than the model folder: redone at the next start"
+        parts.append(f"{precision} {_megabytes(graph.stat().st_size)} {state}")
+    return f"{target}: {', '.join(parts)}; {uses}"

@@ -35,12 +35,13 @@ class Question:
     digits: frozenset[str]
     words: frozenset[str]
     language: str = ""
+    months: dict[str, int] = field(default_factory=dict)  # year → the month named with it
 
     @classmethod
     def read(cls, text: str, language: str = "") -> Question:
         return cls(text=text, want=cues.want(text), names=frozenset(cues.names(text)),
                    digits=frozenset(cues.digits(text)), words=frozenset(cues.words(text)),
-                   language=language)
+                   language=language, months=cues.month_years(text))
 
 
 @dataclass

@@ -25,9 +25,12 @@ from index.embedder import Embedder
 from index.language_bias import language_means
 from index.passage_text import RECIPE, passage_input
 from index.store import IndexCorrupt, IndexMissing, IndexStore, IndexVersion, Manifest
-from index.vector_cache import VectorCache, encode
+from index.vector_cache import VectorCache, encode, text_key
 
 log = logging.getLogger("newsdesk." + __name__)
+
+
+_KEPT_VERSIONS = 3  # as many as IndexStore keeps after a publish
 
 
 class BuildBusy(NewsdeskError):
@@ -146,6 +149,47 @@ def _segmented(store: IndexStore, previous: IndexVersion | None) -> bool:
     return True
 
 
+def _tidy(store: IndexStore) -> None:
+    """Finish the clean-up a publish killed after switching CURRENT could not: its temp
+    folders, and versions and segments past keeping. A build with nothing to publish would
+    otherwise leave them (a segment's worth of disk each) until the next change
+    (benchmarks/bench_kill.py found one). A few `stat`s and three small manifests."""
+    if isinstance(store, IndexStore):
+        store.prune(keep=_KEPT_VERSIONS)
+
+
+def _texts(parts: list[_Part]) -> tuple[list[str], list[str]]:
+    """What the model reads for these articles: each passage, then each of its sentences."""
+    passages = [passage_input(p.article, x) for p in parts for x in p.passages]
+    sentences = [p.article.text[s.start:s.end]
+                 for p in parts for x in p.passages for s in x.sentences]
+    return passages, sentences
+
+
+class PruneStats(BaseModel):
+    kept: int  # rows this catalogue uses, dated today
+    removed: int  # rows nobody used for `days` days
+    left: int  # rows in the cache now, every model's
+
+
+def prune_cache(catalogue: Catalogue, embedder: Embedder, vector_cache: Path,
+                days: int) -> PruneStats:
+    """Drop the cache's rows nobody used for `days` days, after dating today every text
+    this catalogue uses (see index/vector_cache.py: the cache may be shared, so what
+    another home needs is known only by its use). Cost: chunking the catalogue (no
+    model work), a key lookup and a 12-byte date per text, one range of the dates' index."""
+    cache = VectorCache(vector_cache)
+    try:
+        passages, sentences = _texts([_Part(a, chunk(a)) for a in catalogue.articles()])
+        keys = list(dict.fromkeys(text_key(embedder.passage_prefix, t)
+                                  for t in passages + sentences))
+        kept = cache.touch(embedder.id, embedder.recipe, keys)
+        removed = cache.prune(days)
+        return PruneStats(kept=kept, removed=removed, left=cache.rows())
+    finally:
+        cache.close()
+
+
 def _stack(blocks: list[np.ndarray | None], embedder: Embedder) -> np.ndarray:
     """Rows of every part; only an index with no rows at all asks the model its width."""
     filled = [b for b in blocks if b is not None and len(b)]
@@ -169,6 +213,7 @@ def build(catalogue: Catalogue, store: IndexStore, embedder: Embedder, cache_dir
     with build_lock(store.root):
         base = None if full else _served_segmented(store, embedder)
         if base is not None and base.articles == catalogue.hashes(duplicates=False):
+            _tidy(store)
             return BuildStats(  # a no-op compares content hashes and loads nothing
                 version=base.version, changed=False, articles_total=len(base.articles),
                 articles_embedded=0, articles_reused=len(base.articles), articles_removed=0,
@@ -202,6 +247,7 @@ def build(catalogue: Catalogue, store: IndexStore, embedder: Embedder, cache_dir
             if store.current_name() != previous.name:
                 log.warning("the index pointer is repaired: it names %s again", previous.name)
                 store.point_to(previous.name)
+            _tidy(store)
             return BuildStats(
                 version=previous.name, changed=False, articles_total=len(articles),
                 articles_embedded=0, articles_reused=len(articles), articles_removed=0,
@@ -209,19 +255,19 @@ def build(catalogue: Catalogue, store: IndexStore, embedder: Embedder, cache_dir
                 sentences_embedded=0, seconds=time.monotonic() - started,
             )
 
-        passage_inputs = [passage_input(p.article, x) for p in fresh for x in p.passages]
-        sentence_inputs = [p.article.text[s.start:s.end]
-                           for p in fresh for x in p.passages for s in x.sentences]
+        passage_inputs, sentence_inputs = _texts(fresh)
         tick(phase="embed", passages_to_embed=len(passage_inputs),
              sentences_to_embed=len(sentence_inputs))
         cache = VectorCache(vector_cache) if vector_cache is not None else None
         try:
             passage_vectors, computed = encode(
                 embedder, cache, passage_inputs,
-                progress=lambda n: tick(passages_embedded=state.passages_embedded + n))
+                progress=lambda n: tick(passages_embedded=state.passages_embedded + n),
+                label="passages")
             sentence_vectors, computed_s = encode(
                 embedder, cache, sentence_inputs,
-                progress=lambda n: tick(sentences_embedded=state.sentences_embedded + n))
+                progress=lambda n: tick(sentences_embedded=state.sentences_embedded + n),
+                label="sentences")
         finally:
             if cache is not None:
                 cache.close()
@@ -229,6 +275,8 @@ def build(catalogue: Catalogue, store: IndexStore, embedder: Embedder, cache_dir
         languages, means = language_means(embedder, cache_dir)
 
         tick(phase="publish")
+        log.info("publishing %d new or changed articles (%d passages)", len(fresh),
+                 len(passage_inputs))
         p_cursor = s_cursor = 0
         for part in fresh:
             n_p = len(part.passages)

@@ -45,6 +45,19 @@ def test_names_of_a_question_and_their_kinds() -> None:
     assert cues.question_names("What did Apple announce at WWDC?") == \
         {"wwdc": "acronym", "apple": "plain"}
     # months and the corpus's own domain word are not names
+    # a capital S belongs to the acronym, a small one is a plural; a year is no version
+    assert cues.question_names("Combien de cas de SAOS sont traités ?") == {"saos": "acronym"}
+    assert cues.question_names("Pourquoi propose-t-il une alliance au PS ?") == \
+        {"ps": "acronym"}
+    assert cues.question_names("Who sells the most GPUs?") == {"gpu": "acronym"}
+    assert cues.question_names("Après 1969, comment les surréalistes ont-ils réagi ?") == {}
+    assert cues.question_names("What did Apple announce at WWDC 2019?") == \
+        {"wwdc 2019": "version", "apple": "plain"}
+    assert cues.question_names("What did the FTC’s “Operation AI Comply” target?")[
+        "operation ai comply"] == "quoted"
+    assert "victime" not in cues.question_names('Quelle fut la première "victime" du Cap ?')
+    assert cues.month_years("Qu'a exigé l'Inde en mars 2024 ?") == {"2024": 3}
+    assert cues.month_years("2024년 3월에 무엇을 발표했나?") == {"2024": 3}
     assert cues.question_names("What did the EU AI Act say in March 2024?") == \
         {"eu": "acronym", "act": "plain"}
     # German capitalises every noun: only names known in other languages count
