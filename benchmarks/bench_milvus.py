@@ -43,7 +43,8 @@ def milvus_twin(desk: Desk, folder: Path) -> Desk:
     assert isinstance(twin.store, MilvusStore)
     started = time.perf_counter()
     twin.store.publish(model=version.manifest.model, recipe=version.manifest.recipe,
-                       articles=list(version.articles.values()), passages=version.passages,
+                       articles=list(version.texts(version.article_ids).values()),
+                       passages=list(version.passages),
                        vectors=version.vectors, sentence_vectors=version.sentence_vectors,
                        languages=languages, language_means=means)
     print(f"  milvus-lite publish of {len(version.passages)} passages, "

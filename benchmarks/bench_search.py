@@ -71,11 +71,12 @@ def synthetic(version: IndexVersion, passages: int, noise: float) -> IndexVersio
     copies = -(-passages // len(version.passages))
     articles: dict[str, Article] = {}
     records: list[Passage] = []
+    texts = version.texts(version.article_ids)
+    base = list(version.passages)
     for c in range(copies):
-        for a in version.articles.values():
+        for a in texts.values():
             articles[f"{a.id}~{c}"] = a.model_copy(update={"id": f"{a.id}~{c}"})
-        records += [p.model_copy(update={"article_id": f"{p.article_id}~{c}"})
-                    for p in version.passages]
+        records += [p.model_copy(update={"article_id": f"{p.article_id}~{c}"}) for p in base]
     return IndexVersion.in_memory(version.manifest, articles, records,
                         noisy(version.vectors, copies, noise, rng),
                         noisy(version.sentence_vectors, copies, noise, rng), version.offsets)

@@ -94,17 +94,18 @@ def _copies(version: IndexVersion, base: Base, n: int, noise: float
             ) -> tuple[list[Article], list[Passage], np.ndarray, np.ndarray]:
     rng = np.random.default_rng(17)
     copies = max(1, -(-(n - len(version.passages)) // len(version.passages)))
-    articles = list(version.articles.values())
+    texts = list(version.texts(version.article_ids).values())  # a version holds no text
+    articles = list(texts)
     passages = list(version.passages)
+    records = list(passages)
     own = np.asarray(version.vectors, np.float32)
     vectors = np.empty((len(passages) * (copies + 1), own.shape[1]), np.float32)
     vectors[:len(own)] = own
     for c in range(copies):
-        articles += [a.model_copy(update={"id": f"{a.id}~{c}"})
-                     for a in version.articles.values()]
+        articles += [a.model_copy(update={"id": f"{a.id}~{c}"}) for a in texts]
         passages += [p.model_copy(update={"article_id": f"{p.article_id}~{c}",
                                           "sentences": [Span(start=p.start, end=p.end)]})
-                     for p in version.passages]
+                     for p in records]
         w = rng.uniform(0.5, 1.0, (len(own), 1)).astype(np.float32)
         other = base.vectors[rng.integers(0, len(base.vectors), len(own))]
         block = w * own + (1 - w) * other + rng.normal(0, noise, own.shape).astype(np.float32)

@@ -93,7 +93,10 @@ class Desk:
         """The published index, loaded once per process (a cold `ask` used to load it twice)."""
         version = self._version
         if version is None:
-            version = self._version = self.store.load()
+            version = self.store.load()
+            if not self.settings.answer_only:  # a shard's own catalogue is not the index's
+                version.catalogue = self.catalogue  # what it opens: never quote another text
+            self._version = version
         return version
 
     def retriever(self) -> Retriever:

@@ -132,7 +132,7 @@ def bundled_examples(questions_path: Path) -> list[Example]:
             language = question_language(row["question"])
             query = desk.embedder.queries([row["question"]])[0]
             for article_id in row["gold"]:
-                article = version.articles.get(article_id)
+                article = version.texts([article_id]).get(article_id)
                 if article is None or not any(k in _norm(article.text) for k in keys):
                     continue
                 scored = article_sentences(version, article_id, query)

@@ -418,7 +418,7 @@ DAMAGE: dict[str, Callable[[Home], None]] = {
     "vectors.npy truncated": lambda h: (_segment(h) / "vectors.npy").write_bytes(
         (_segment(h) / "vectors.npy").read_bytes()[:-100]),
     "sentences.npy flipped": lambda h: _flip(_segment(h) / "sentences.npy", 200),
-    "passages.jsonl garbage": lambda h: (_segment(h) / "passages.jsonl").write_text("garbage"),
+    "passages.npy garbage": lambda h: (_segment(h) / "passages.npy").write_text("garbage"),
     "articles.jsonl truncated": lambda h: (_segment(h) / "articles.jsonl").write_bytes(
         (_segment(h) / "articles.jsonl").read_bytes()[:1000]),
     "languages.npz zeroed": lambda h: (_current(h) / "languages.npz").write_bytes(

@@ -108,17 +108,20 @@ def _reusable(store: IndexStore, embedder: Embedder, full: bool) -> IndexVersion
 
 
 def _reuse(previous: IndexVersion) -> dict[str, _Part]:
+    """Every article of a version that is rewritten whole (Milvus, a version from before
+    segments), with its rows and vectors: its texts read once, in one pass."""
     # read once: a Milvus version fetches its vectors by id, one call per article is slow
     vectors, sentence_vectors = np.asarray(previous.vectors), np.asarray(previous.sentence_vectors)
-    rows: dict[str, list[int]] = {}
-    for row, passage in enumerate(previous.passages):
-        rows.setdefault(passage.article_id, []).append(row)
+    texts = previous.texts(previous.article_ids)
     parts = {}
-    for aid, idx in rows.items():
+    for aid, article in texts.items():
+        idx = previous.rows_of(aid)
+        if not idx:
+            continue
         sentence_rows = np.concatenate(
             [np.arange(previous.sentence_start[r], previous.sentence_start[r + 1]) for r in idx]
         )
-        parts[aid] = _Part(previous.articles[aid], [previous.passages[r] for r in idx],
+        parts[aid] = _Part(article, [previous.passages[r] for r in idx],
                            vectors[idx], sentence_vectors[sentence_rows])
     return parts
 

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict
 from corpus.errors import NewsdeskError
 from corpus.language import normalise_language
 from corpus.models import Article
-from index.store import IndexVersion
+from index.store import ArticleInfo, IndexVersion
 
 _SPAN = re.compile(r"^(\d{1,5})\s*([dwmy])$", re.I)
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
@@ -84,7 +84,7 @@ class Filters(BaseModel):
     def active(self) -> bool:
         return bool(self.since or self.outlet or self.language)
 
-    def admits(self, article: Article) -> bool:
+    def admits(self, article: Article | ArticleInfo) -> bool:
         if self.since and (article.published is None or article.published < self.since):
             return False
         if self.outlet and article.outlet.casefold() != self.outlet.casefold():

@@ -49,9 +49,12 @@ from corpus.models import Article, Passage, Span
 from index.language_bias import LanguageOffsets
 from index.store import (
     FLAT_LIMIT,
+    ArticleInfo,
+    Held,
     IndexCorrupt,
     IndexVersion,
     Manifest,
+    Passages,
     newest_intact,
 )
 
@@ -204,8 +207,9 @@ class MilvusVersion(IndexVersion):
                  passages: list[Passage], offsets: LanguageOffsets, client: MilvusClient,
                  collections: dict[str, str], n_sentences: int) -> None:
         self.manifest = manifest
-        self.articles = articles
-        self.passages = passages
+        self.articles = {aid: ArticleInfo.of(a) for aid, a in articles.items()}
+        self.held = Held(articles)  # texts stay in memory here (no segment files to read)
+        self.passages = Passages.of(passages, list(articles))
         self.offsets = offsets
         self.client = client
         self.collections = collections
@@ -227,6 +231,9 @@ class MilvusVersion(IndexVersion):
     @property
     def languages(self) -> list[str]:
         return list(self.group_rows)
+
+    def _read(self, ids: list[str]) -> dict[str, Article]:
+        return self.held.get_many(ids)
 
     @cached_property
     def all_articles(self) -> np.ndarray:

@@ -22,7 +22,7 @@ from pydantic import BaseModel
 from corpus.errors import NewsdeskError
 from corpus.models import Article, Passage
 from index.language_bias import LanguageNull
-from index.store import IndexVersion
+from index.store import ArticleInfo, IndexVersion
 
 RECENCY_WEIGHT = 0.03  # at most this much rank for being the newest candidate
 RECENCY_POOL = 20
@@ -87,7 +87,7 @@ class ArticleRef(BaseModel):
     language: str
 
     @classmethod
-    def of(cls, article: Article) -> ArticleRef:
+    def of(cls, article: Article | ArticleInfo) -> ArticleRef:
         return cls(id=article.id, title=article.title, outlet=article.outlet, url=article.url,
                    published=article.published, language=article.language)
 
@@ -212,8 +212,7 @@ def _lexical(version: IndexVersion, pool: _Pool, query: np.ndarray, question: st
 def _newest_first(version: IndexVersion, pool: _Pool) -> _Pool:
     """Among the leading candidates, add up to RECENCY_WEIGHT of rank for a later date."""
     head = slice(0, RECENCY_POOL)
-    days = [version.articles[version.passages[row].article_id].published
-            for row in pool.rows[head].tolist()]
+    days = [version.article_of(row).published for row in pool.rows[head].tolist()]
     known = [d.toordinal() for d in days if d is not None]
     if len(set(known)) < 2:
         return pool
@@ -238,12 +237,13 @@ def article_sentences(version: IndexVersion, article_id: str,
     centrality = vectors @ (centroid / (np.linalg.norm(centroid) or 1.0))
     scores = vectors @ query
     out: list[SentenceScore] = []
+    table = version.passages
     for row in rows:
-        passage = version.passages[row]
+        ordinal = int(table.table[row, 1])
         passage_score = float(version.vectors[row] @ query)
-        for s in passage.sentences:
+        for start, end in table.sentence_spans(row).tolist():
             i = len(out)
-            out.append(SentenceScore(passage=passage.ordinal, start=s.start, end=s.end,
+            out.append(SentenceScore(passage=ordinal, start=start, end=end,
                                      score=float(scores[i]), passage_score=passage_score,
                                      centrality=float(centrality[i])))
     return out
@@ -265,29 +265,53 @@ def rank(version: IndexVersion, query: np.ndarray, alone: np.ndarray, question: 
     nulls = {lang: mean for lang, (mean, _) in spread.items()}
     per_article: dict[str, int] = {}
     out: list[Candidate] = []
+    texts = _Texts(version, pool.rows, k)
     for row, similarity, debiased, ranked in zip(pool.rows.tolist(), pool.similarity.tolist(),
                                                  pool.debiased.tolist(), pool.rank.tolist(),
                                                  strict=True):
-        p = version.passages[row]
-        if per_article.get(p.article_id, 0) >= weights.per_article:
+        article_id = version.passages.article_id(row)
+        if per_article.get(article_id, 0) >= weights.per_article:
             continue
-        article = version.articles[p.article_id]
+        article = texts.get(article_id)
+        if article is None:
+            continue  # its text moved on in the catalogue, or its record is damaged (said once)
         relevance = null.relevance(similarity, nulls, language, article.language) \
             if null is not None else debiased
         significance = null.significance(similarity, spread, article.language) \
             if null is not None else 0.0
-        scored = article_sentences(version, p.article_id, alone) \
-            if not per_article.get(p.article_id) and len(per_article) < SCORED_ARTICLES \
+        scored = article_sentences(version, article_id, alone) \
+            if not per_article.get(article_id) and len(per_article) < SCORED_ARTICLES \
             else []
-        per_article[p.article_id] = per_article.get(p.article_id, 0) + 1
-        out.append(Candidate(article=article, passage=p, similarity=similarity,
-                             debiased=debiased, rank=ranked, relevance=relevance,
-                             significance=significance,
+        per_article[article_id] = per_article.get(article_id, 0) + 1
+        out.append(Candidate(article=article, passage=version.passages[row],
+                             similarity=similarity, debiased=debiased, rank=ranked,
+                             relevance=relevance, significance=significance,
                              sentence_scores=(version.sentences_of(row) @ query).tolist(),
                              article_sentences=scored))
         if len(out) == k:
             break
     return out
+
+
+class _Texts:
+    """The full articles of a pool's rows, read from the version a batch at a time, in pool
+    order: the first batch holds the `k` candidates' articles but for a damaged record or
+    the per-article limit, so one read almost always serves a question."""
+
+    def __init__(self, version: IndexVersion, rows: np.ndarray, k: int) -> None:
+        self.version = version
+        self.order = list(dict.fromkeys(version.passages.article_id(r) for r in rows.tolist()))
+        self.batch = max(k, 1)
+        self.read: dict[str, Article] = {}
+        self.asked: set[str] = set()
+
+    def get(self, article_id: str) -> Article | None:
+        if article_id not in self.asked:
+            at = self.order.index(article_id)
+            batch = [a for a in self.order[at:] if a not in self.asked][:self.batch]
+            self.asked.update(batch)
+            self.read.update(self.version.quotable(batch))
+        return self.read.get(article_id)
 
 
 def interleave(sides: list[list[Candidate]], k: int) -> list[Candidate]:
@@ -326,7 +350,7 @@ def similar(version: IndexVersion, article_ids: list[str], *, k: int, per_langua
     out: list[ArticleRef] = []
     seen: set[str] = set()
     for row, similarity in zip(pool.rows.tolist(), pool.similarity.tolist(), strict=True):
-        article = version.articles[version.passages[row].article_id]
+        article = version.article_of(row)
         if article.id in seen:
             continue
         seen.add(article.id)

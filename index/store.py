@@ -5,9 +5,13 @@ Layout under the index folder:
     CURRENT        name of the version being served (replaced with os.replace)
     v-000007/      one version: manifest.json (the live segments, their checksums, the
                    tombstones) and languages.npz: small, rewritten at every publish
-    s-000012/      one immutable segment: vectors.npy, sentences.npy (opened memory-mapped),
-                   passages.jsonl, articles.jsonl and faiss-<i>.index, one persisted FAISS
-                   index per language, built once when the segment is written
+    s-000012/      one immutable segment: vectors.npy, sentences.npy, passages.npy (per
+                   passage: article, ordinal, start, end, sentence count) and spans.npy (per
+                   sentence: start, end), all opened memory-mapped; articles.json (each
+                   article's small columns and the byte offset of its record),
+                   articles.jsonl (the full records, read by offset for an answer's hits
+                   only), held.json, and faiss-<i>.index, one persisted FAISS index per
+                   language, built once when the segment is written
 
 A publish writes a segment for new and changed articles only, plus a new version whose
 manifest names the live segments and tombstones the articles older segments hold but no
@@ -16,8 +20,9 @@ place and only then named in CURRENT, so a crash at any point leaves the previou
 intact and loadable. When too many segments of one size tier pile up, the publish merges them
 into one (tombstoned rows dropped), so the count of segments stays logarithmic in the archive.
 
-Versions from before segments (every file in the version folder) still load; the next publish
-rewrites them as one segment.
+Versions from before segments (every file in the version folder) and segments from before
+passages were arrays (passages.jsonl) still load, parsed once into the same arrays; the next
+publish or merge rewrites them.
 """
 
 from __future__ import annotations
@@ -31,19 +36,20 @@ import re
 import shutil
 import tempfile
 import weakref
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from functools import cached_property
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar, overload
 
 import faiss
 import numpy as np
 from pydantic import BaseModel, ValidationError
 
 from corpus.errors import NewsdeskError
-from corpus.models import Article, Passage
+from corpus.models import Article, Passage, Span
 from index import ann
 from index.language_bias import LanguageOffsets
 from index.lexical import Lexical
@@ -54,7 +60,8 @@ log = logging.getLogger("newsdesk." + __name__)
 _VERSION = re.compile(r"^v-(\d{6})$")
 _SEGMENT = re.compile(r"^s-(\d{6})$")
 FILES = ("vectors.npy", "sentences.npy", "passages.jsonl", "articles.jsonl", "languages.npz")
-SEGMENT_FILES = ("vectors.npy", "sentences.npy", "passages.jsonl", "articles.jsonl")
+SEGMENT_FILES = ("vectors.npy", "sentences.npy", "passages.npy", "spans.npy", "articles.jsonl",
+                 "articles.json", "held.json")
 FLAT_LIMIT = 200_000  # the Milvus backend's exact/HNSW threshold; FAISS's is index/ann.py's
 MERGE_FACTOR = 8  # this many segments of one size tier are merged into one
 STAMP = ".verified"  # in a segment: the files' stats when their checksums last matched
@@ -134,34 +141,148 @@ def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
     return (shift + np.arange(total)).astype(np.int64)
 
 
-def _starts(passages: list[Passage]) -> np.ndarray:
-    counts = [len(p.sentences) for p in passages]
-    return np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+@dataclass(frozen=True, slots=True)
+class ArticleInfo:
+    """What a loaded version keeps of an article: what filters, recency and citations read.
+
+    Its text is not kept: a version reads it by id for the few hits of an answer
+    (`IndexVersion.texts`), so a process grows with its vectors, not its archive's text."""
+
+    id: str
+    title: str
+    outlet: str
+    url: str
+    published: date | None
+    language: str
+    content_hash: str  # of the text (and the rest) the segment's offsets were computed on
+
+    @classmethod
+    def of(cls, article: Article) -> ArticleInfo:
+        return cls(article.id, article.title, article.outlet, article.url, article.published,
+                   article.language, article.content_hash)
 
 
-def _language_rows(passages: list[Passage], articles: dict[str, Article]) -> dict[str, np.ndarray]:
-    """Rows of each language, ascending: the order a segment's FAISS index holds them in."""
-    rows: dict[str, list[int]] = {}
-    for row, p in enumerate(passages):
-        rows.setdefault(articles[p.article_id].language, []).append(row)
-    return {lang: np.array(r, np.int64) for lang, r in rows.items()}
+COLUMNS = ("id", "title", "outlet", "url", "published", "language", "hash", "at")
+ROW = ("article", "ordinal", "start", "end", "sentences")  # the columns of passages.npy
+
+
+def _columns(infos: list[ArticleInfo], at: list[int]) -> dict[str, list[Any]]:
+    return {"id": [a.id for a in infos], "title": [a.title for a in infos],
+            "outlet": [a.outlet for a in infos], "url": [a.url for a in infos],
+            "published": [a.published.isoformat() if a.published else None for a in infos],
+            "language": [a.language for a in infos], "hash": [a.content_hash for a in infos],
+            "at": at}
+
+
+def _infos(columns: dict[str, list[Any]]) -> list[ArticleInfo]:
+    dates = [date.fromisoformat(d) if d else None for d in columns["published"]]
+    return [ArticleInfo(*values) for values in zip(
+        columns["id"], columns["title"], columns["outlet"], columns["url"], dates,
+        columns["language"], columns["hash"], strict=True)]
+
+
+class Passages(Sequence[Passage]):
+    """Every passage of a segment or version as integer arrays (memory-mapped from the
+    segment when nothing needs remapping); a `Passage` record is made only for a row asked
+    for, so loading a million passages builds no million records.
+
+    `table` rows: (article position in `ids`, ordinal, start, end, sentence count);
+    `spans`: (start, end) of every sentence, row after row."""
+
+    def __init__(self, ids: list[str], table: np.ndarray, spans: np.ndarray) -> None:
+        self.ids = ids
+        self.table = table.reshape(-1, len(ROW))
+        self.spans = spans.reshape(-1, 2)
+        self.article = self.table[:, 0]
+        counts = self.table[:, 4].astype(np.int64)
+        self.sentence_start = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        if int(self.sentence_start[-1]) != len(self.spans):
+            raise ValueError("sentence counts do not match the spans")
+
+    @classmethod
+    def of(cls, passages: Iterable[Passage], ids: list[str]) -> Passages:
+        """From records (what a build makes), articles numbered by their place in `ids`."""
+        position = {aid: i for i, aid in enumerate(ids)}
+        rows, spans = [], []
+        for p in passages:
+            rows.append((position[p.article_id], p.ordinal, p.start, p.end, len(p.sentences)))
+            spans.extend((s.start, s.end) for s in p.sentences)
+        return cls(ids, np.array(rows, np.int32).reshape(-1, len(ROW)),
+                   np.array(spans, np.int32).reshape(-1, 2))
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+    @overload
+    def __getitem__(self, row: int) -> Passage: ...
+
+    @overload
+    def __getitem__(self, row: slice) -> list[Passage]: ...
+
+    def __getitem__(self, row: int | slice) -> Passage | list[Passage]:
+        if isinstance(row, slice):
+            return [self[r] for r in range(*row.indices(len(self)))]
+        article, ordinal, start, end, _ = (int(x) for x in self.table[row])
+        spans = self.spans[self.sentence_start[row]:self.sentence_start[row + 1]].tolist()
+        return Passage(article_id=self.ids[article], ordinal=ordinal, start=start, end=end,
+                       sentences=[Span(start=s, end=e) for s, e in spans])
+
+    def article_id(self, row: int) -> str:
+        return self.ids[int(self.article[row])]
+
+    def sentence_spans(self, row: int) -> np.ndarray:
+        return self.spans[self.sentence_start[row]:self.sentence_start[row + 1]]
+
+    def pick(self, rows: np.ndarray, place: np.ndarray, ids: list[str]) -> Passages:
+        """The given rows, their articles renumbered by `place` (old position → new) into
+        `ids`: what a version of several segments, or a merge, is made of."""
+        rows = np.asarray(rows, np.int64)
+        table = np.array(self.table[rows], np.int32)
+        table[:, 0] = place[table[:, 0]]
+        starts = self.sentence_start[rows]
+        spans = self.spans[_ranges(starts, self.sentence_start[rows + 1] - starts)]
+        return Passages(ids, table, np.asarray(spans, np.int32))
+
+    @staticmethod
+    def join(parts: list[Passages], ids: list[str]) -> Passages:
+        """Parts whose articles are already numbered in `ids`, one after the other."""
+        if not parts:
+            return Passages(ids, np.zeros((0, len(ROW)), np.int32), np.zeros((0, 2), np.int32))
+        return Passages(ids, np.concatenate([p.table for p in parts]),
+                        np.concatenate([p.spans for p in parts]))
+
+
+def _language_rows(passages: Passages, languages: list[str]) -> dict[str, np.ndarray]:
+    """Rows of each language, ascending: the order a segment's FAISS index holds them in.
+    Languages come in the order their first row does. `languages`: one per article of
+    `passages.ids`."""
+    codes: dict[str, int] = {}
+    code = np.fromiter((codes.setdefault(lang, len(codes)) for lang in languages), np.int64,
+                       len(languages))
+    names = list(codes)
+    rows_code = code[passages.article] if len(passages) else np.zeros(0, np.int64)
+    present, first = np.unique(rows_code, return_index=True)
+    order = present[np.argsort(first, kind="stable")]
+    return {names[c]: np.flatnonzero(rows_code == c) for c in order.tolist()}
 
 
 class Segment:
-    """One immutable segment as loaded: its records, its vectors (memory-mapped) and one FAISS
-    index per language, read from disk, never rebuilt (except for a version from before
-    segments, whose indexes were never written)."""
+    """One immutable segment as loaded: its articles' small columns, its passages as arrays
+    and its vectors (all memory-mapped), one FAISS index per language read from disk and
+    never rebuilt (except for a version from before segments, whose indexes were never
+    written), and where each article's full record lies in its articles.jsonl."""
 
-    def __init__(self, name: str, articles: dict[str, Article], passages: list[Passage],
+    def __init__(self, name: str, infos: list[ArticleInfo], passages: Passages,
                  vectors: np.ndarray, sentence_vectors: np.ndarray,
-                 indexes: dict[str, faiss.Index] | None) -> None:
+                 indexes: dict[str, faiss.Index] | None, records: Records) -> None:
         self.name = name
-        self.articles = articles
+        self.infos = infos
         self.passages = passages
         self.vectors = vectors
         self.sentence_vectors = sentence_vectors
-        self.sentence_start = _starts(passages)
-        self.language_rows = _language_rows(passages, articles)
+        self.records = records
+        self.sentence_start = passages.sentence_start
+        self.language_rows = _language_rows(passages, [a.language for a in infos])
         if indexes is None:
             indexes = {lang: build_faiss(vectors[rows])
                        for lang, rows in self.language_rows.items()}
@@ -169,6 +290,30 @@ class Segment:
                 indexes[lang].ntotal != len(rows) for lang, rows in self.language_rows.items()):
             raise _damaged(name, "its FAISS indexes do not match its passages")
         self.indexes = indexes
+
+
+class Records:
+    """Where a segment's full articles are: lines of its articles.jsonl at known byte
+    offsets, read (with `pread`, nothing kept) only for the positions asked; or, for a
+    segment never written, the articles themselves."""
+
+    def __init__(self, path: Path | None, at: np.ndarray | None = None,
+                 held: list[Article] | None = None) -> None:
+        self.path, self.at, self.held = path, at, held
+
+    def lines(self, positions: Iterable[int]) -> list[bytes]:
+        assert self.path is not None and self.at is not None
+        out = []
+        with self.path.open("rb") as f:
+            for position in positions:
+                f.seek(int(self.at[position]))
+                out.append(f.readline())
+        return out
+
+    def read(self, positions: Iterable[int]) -> list[Article]:
+        if self.held is not None:
+            return [self.held[p] for p in positions]
+        return [Article.model_validate_json(line) for line in self.lines(positions)]
 
 
 class Stitched:
@@ -221,44 +366,91 @@ def _served(array: np.ndarray, rows: np.ndarray, pieces: list[tuple[np.ndarray, 
     return Stitched(pieces, dim)
 
 
+class Texts(Protocol):
+    """Full articles by id (the catalogue has this call; so does `Held`)."""
+
+    def get_many(self, ids: Iterable[str]) -> dict[str, Article]: ...
+
+
+class Held:
+    """Articles held in memory: a version never written to disk, a Milvus version."""
+
+    def __init__(self, articles: dict[str, Article]) -> None:
+        self.articles = articles
+
+    def get_many(self, ids: Iterable[str]) -> dict[str, Article]:
+        return {aid: self.articles[aid] for aid in ids if aid in self.articles}
+
+
 class IndexVersion:
     """One loaded, immutable version: the served rows of its segments, as one array of rows.
 
     It finds nearest passages and nothing more; how they score against each other is
     index/ranking.py's business. Rows are numbered across segments in manifest order;
-    tombstoned rows have no number, so nothing can return them."""
+    tombstoned rows have no number, so nothing can return them.
+
+    What it holds: vectors and passages as arrays, memory-mapped; per article a small
+    `ArticleInfo` (title, outlet, url, date, language, content hash), never its text.
+    `texts` reads full articles for the ≤ 8 hits of an answer from the segments' own
+    articles.jsonl, by byte offset, each checked against the hash recorded beside its
+    offsets. Why the segment's copy and not the catalogue's: it is the exact text the
+    passages' offsets were computed on, so an excerpt cannot slice another text whatever
+    the catalogue has re-fetched since; and an answering shard of a shared index needs no
+    catalogue at all (README, "Deployment"). Where the catalogue is at hand (`catalogue`,
+    set by the Desk that builds the index), `quotable` also leaves out an article whose
+    catalogue text has moved on since (re-fetched, not yet reindexed) or left it: what a
+    member opens (`newsdesk show`) would not hold the quote. One log line says so; the
+    next `newsdesk index` serves the new text."""
+
+    catalogue: Texts | None = None  # the current texts, when this process has them
 
     def __init__(self, manifest: Manifest, segments: list[Segment],
                  tombstones: dict[str, set[str]], offsets: LanguageOffsets) -> None:
         self.manifest = manifest
         self.segments = segments
         self.offsets = offsets
-        self.articles: dict[str, Article] = {}
-        self.passages: list[Passage] = []
+        self.articles: dict[str, ArticleInfo] = {}
         self.to_version: list[np.ndarray] = []  # per segment: its row → version row, or -1
+        self.homes: list[np.ndarray] = []  # per segment: its positions of served articles
+        parts: list[tuple[Passages, np.ndarray, np.ndarray]] = []
         vectors, sentences = [], []
+        rows = 0
         for segment in segments:
             dead = tombstones.get(segment.name, set())
-            self.articles.update((aid, a) for aid, a in segment.articles.items()
-                                 if aid not in dead)
-            live = np.array([r for r, p in enumerate(segment.passages)
-                             if p.article_id not in dead], np.int64)
+            alive = np.fromiter((a.id not in dead for a in segment.infos), bool,
+                                len(segment.infos))
+            home = np.flatnonzero(alive)
+            place = np.full(len(segment.infos), -1, np.int64)
+            before = len(self.articles)
+            place[home] = before + np.arange(len(home))
+            self.articles.update((segment.infos[i].id, segment.infos[i]) for i in home.tolist())
+            if len(self.articles) != before + len(home):
+                raise _damaged(manifest.version, "an article is served by two segments")
+            self.homes.append(home)
+            live = np.flatnonzero(alive[segment.passages.article]) if len(segment.passages) \
+                else np.zeros(0, np.int64)
             mapping = np.full(len(segment.passages), -1, np.int64)
-            mapping[live] = len(self.passages) + np.arange(len(live))
+            mapping[live] = rows + np.arange(len(live))
+            rows += len(live)
             self.to_version.append(mapping)
-            self.passages.extend(segment.passages[r] for r in live)
+            parts.append((segment.passages, live, place))
             starts = segment.sentence_start
             vectors.append((segment.vectors, live))
             sentences.append((segment.sentence_vectors,
                               _ranges(starts[live], starts[live + 1] - starts[live])))
+        ids = list(self.articles)
+        whole = len(segments) == 1 and len(vectors[0][1]) == len(segments[0].passages) and \
+            len(self.homes[0]) == len(segments[0].infos)  # served as written: no copy
+        self.passages = segments[0].passages if whole else Passages.join(
+            [passages.pick(live, place, ids) for passages, live, place in parts], ids)
         dim = manifest.dim
         self.vectors = (_served(segments[0].vectors, vectors[0][1], vectors, dim)
                         if segments else np.zeros((0, dim), np.float32))
         self.sentence_vectors = (
             _served(segments[0].sentence_vectors, sentences[0][1], sentences, dim)
             if segments else np.zeros((0, dim), np.float32))
-        self.sentence_start = _starts(self.passages)
-        self.row_language = [self.articles[p.article_id].language for p in self.passages]
+        self.sentence_start = self.passages.sentence_start
+        self.article_bounds = np.cumsum([0] + [len(h) for h in self.homes]).astype(np.int64)
 
     @classmethod
     def in_memory(cls, manifest: Manifest, articles: dict[str, Article],
@@ -266,31 +458,102 @@ class IndexVersion:
                   offsets: LanguageOffsets) -> IndexVersion:
         """A version of one segment never written to disk (its FAISS indexes built here):
         what benchmarks make synthetic archives with."""
-        segment = Segment("s-memory", articles, passages, vectors, sentence_vectors, None)
+        held = list(articles.values())
+        infos = [ArticleInfo.of(a) for a in held]
+        table = Passages.of(passages, [a.id for a in held])
+        segment = Segment("s-memory", infos, table, vectors, sentence_vectors, None,
+                          Records(None, held=held))
         return cls(manifest.model_copy(update={"passages": len(passages)}), [segment], {},
                    offsets)
 
+    def texts(self, ids: Iterable[str]) -> dict[str, Article]:
+        """The full articles of `ids` this version serves, read from their segments (see the
+        class docstring): the text every excerpt of them slices. A record that does not
+        hash as it did when written is left out, said in one log line."""
+        wanted = [aid for aid in dict.fromkeys(ids) if aid in self.articles]
+        found = self._read(wanted)
+        out = {aid: a for aid, a in found.items()
+               if a.content_hash == self.articles[aid].content_hash}
+        if len(out) < len(wanted):
+            lost = [aid for aid in wanted if aid not in out]
+            log.warning("the index %s holds %d article(s) whose stored text does not match "
+                        "its hash (%s): left out of answers; `newsdesk index --full` "
+                        "rewrites them", self.name, len(lost), ", ".join(lost[:5]))
+        return out
+
+    def quotable(self, ids: Iterable[str]) -> dict[str, Article]:
+        """`texts`, less the articles the catalogue has changed or dropped since this
+        version was built (when it was given the catalogue): only texts a member opens
+        unchanged are quoted."""
+        out = self.texts(ids)
+        if self.catalogue is None or not out:
+            return out
+        try:
+            now = self.catalogue.get_many(list(out))
+        except NewsdeskError as exc:  # a damaged catalogue (the Desk says so once): the
+            log.debug("%s; quoting the index's texts unchecked", exc)  # index still answers
+            return out
+        moved = [aid for aid in out if aid not in now
+                 or now[aid].content_hash != self.articles[aid].content_hash]
+        if moved:
+            log.info("%d article(s) changed or left the catalogue since the index %s was "
+                     "built (%s): not quoted until `newsdesk index` indexes them", len(moved),
+                     self.name, ", ".join(moved[:5]))
+        return {aid: a for aid, a in out.items() if aid not in moved}
+
+    def _read(self, ids: list[str]) -> dict[str, Article]:
+        position = self.article_position
+        by_segment: dict[int, list[int]] = {}
+        for aid in ids:
+            p = position[aid]
+            s = int(np.searchsorted(self.article_bounds, p, side="right")) - 1
+            by_segment.setdefault(s, []).append(int(self.homes[s][p - self.article_bounds[s]]))
+        out: dict[str, Article] = {}
+        for s, local in by_segment.items():
+            try:
+                out.update((a.id, a) for a in self.segments[s].records.read(local))
+            except (OSError, ValueError) as exc:
+                log.warning("%s", _unreadable(self.segments[s].name, exc))
+        return out
+
+    def article_of(self, row: int) -> ArticleInfo:
+        """The article of one passage row."""
+        return self.articles[self.passages.article_id(row)]
+
     @cached_property
     def lexical(self) -> Lexical:
-        """Built on first use only: BM25 is off by default (it measured worse)."""
-        return Lexical([passage_input(self.articles[p.article_id], p) for p in self.passages])
+        """Built on first use only: BM25 is off by default (it measured worse). It reads
+        every article's text once, in batches, and keeps only its own term statistics."""
+        inputs = [""] * len(self.passages)
+        ids = self.article_ids
+        for i in range(0, len(ids), 1000):
+            for aid, article in self.texts(ids[i:i + 1000]).items():
+                for row in self.rows_of(aid):
+                    inputs[row] = passage_input(article, self.passages[row])
+        return Lexical(inputs)
 
     @property
     def name(self) -> str:
         return self.manifest.version
 
     @cached_property
-    def languages(self) -> list[str]:
-        """The groups `search_group` searches, in a fixed order (other backends have no
-        FAISS groups)."""
-        return list(dict.fromkeys(self.row_language))
+    def row_language(self) -> np.ndarray:
+        """The language of every row (an array of str; made on first use)."""
+        languages = np.array([a.language for a in self.articles.values()], dtype=object)
+        return languages[self.row_article] if len(languages) else np.zeros(0, object)
 
     @cached_property
-    def _article_rows(self) -> dict[str, list[int]]:
-        rows: dict[str, list[int]] = {}
-        for row, p in enumerate(self.passages):
-            rows.setdefault(p.article_id, []).append(row)
-        return rows
+    def languages(self) -> list[str]:
+        """The groups `search_group` searches, in a fixed order: the order their first row
+        comes in (other backends have no FAISS groups)."""
+        return list(_language_rows(self.passages, [a.language for a in self.articles.values()]))
+
+    @cached_property
+    def _by_article(self) -> tuple[np.ndarray, np.ndarray]:
+        """(rows sorted by article, stable; where each article's rows begin in it)."""
+        order = np.argsort(self.row_article, kind="stable")
+        counts = np.bincount(self.row_article, minlength=len(self.article_ids))
+        return order, np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
 
     @cached_property
     def article_ids(self) -> list[str]:
@@ -304,13 +567,15 @@ class IndexVersion:
     def row_article(self) -> np.ndarray:
         """For each passage row, the position of its article in `article_ids`: what turns a
         choice of articles into a mask of rows in one step."""
-        position = self.article_position
-        return np.fromiter((position[p.article_id] for p in self.passages), np.int64,
-                           len(self.passages))
+        return np.asarray(self.passages.article, np.int64)
 
     def rows_of(self, article_id: str) -> list[int]:
         """Every passage row of one article, in reading order."""
-        return self._article_rows.get(article_id, [])
+        position = self.article_position.get(article_id)
+        if position is None:
+            return []
+        order, starts = self._by_article
+        return order[starts[position]:starts[position + 1]].tolist()
 
     def sentences_of(self, row: int) -> np.ndarray:
         return self.sentence_vectors[self.sentence_start[row]:self.sentence_start[row + 1]]
@@ -362,6 +627,34 @@ _loaded: weakref.WeakValueDictionary[tuple[Any, ...], Segment] = weakref.WeakVal
 
 def _open_array(path: Path) -> np.ndarray:
     return np.load(path, mmap_mode="r", allow_pickle=False)
+
+
+def _read_arrays(folder: Path) -> tuple[list[ArticleInfo], Passages, Records]:
+    """A segment as written since passages are arrays: nothing parsed but the articles'
+    small columns."""
+    columns = json.loads((folder / "articles.json").read_text("utf-8"))
+    infos = _infos(columns)
+    passages = Passages([a.id for a in infos], _open_array(folder / "passages.npy"),
+                        _open_array(folder / "spans.npy"))
+    return infos, passages, Records(folder / "articles.jsonl", np.array(columns["at"], np.int64))
+
+
+def _read_records(folder: Path) -> tuple[list[ArticleInfo], Passages, Records]:
+    """A segment (or a version from before segments) written as JSON records: parsed once
+    into the same arrays; the next merge or full build rewrites it."""
+    at, infos, offset = [], [], 0
+    with (folder / "articles.jsonl").open("rb") as f:
+        for line in f:
+            at.append(offset)
+            infos.append(ArticleInfo.of(Article.model_validate_json(line)))
+            offset += len(line)
+    ids = [a.id for a in infos]
+    known = set(ids)
+    records = list(_read_jsonl(folder / "passages.jsonl", Passage))
+    if any(p.article_id not in known for p in records):
+        raise ValueError("a passage of an article the segment does not hold")
+    return infos, Passages.of(records, ids), Records(folder / "articles.jsonl",
+                                                      np.array(at, np.int64))
 
 
 def _read_jsonl(path: Path, model: type[BaseModel]) -> Iterator[Any]:
@@ -551,20 +844,24 @@ class IndexStore:
         try:
             vectors = _open_array(folder / "vectors.npy")
             sentence_vectors = _open_array(folder / "sentences.npy")
-            passages = list(_read_jsonl(folder / "passages.jsonl", Passage))
-            articles = {a.id: a for a in _read_jsonl(folder / "articles.jsonl", Article)}
+            if "passages.npy" in files:
+                infos, passages, records = _read_arrays(folder)
+            else:
+                infos, passages, records = _read_records(folder)
             indexes = None if languages is None else {
                 lang: ann.read(folder / f"faiss-{i}.index")
                 for i, lang in enumerate(languages)}
-        except (OSError, ValueError, KeyError, RuntimeError, ValidationError) as exc:
+        except (OSError, ValueError, KeyError, TypeError, RuntimeError,
+                ValidationError) as exc:
             raise _unreadable(version, exc) from None
-        n_sentences = sum(len(p.sentences) for p in passages)
         if len(passages) and (vectors.shape != (len(passages), dim)
-                              or sentence_vectors.shape != (n_sentences, dim)
-                              or any(p.article_id not in articles for p in passages)):
+                              or sentence_vectors.shape != (len(passages.spans), dim)
+                              or int(passages.article.max()) >= len(infos)
+                              or int(passages.article.min()) < 0):
             raise IndexCorrupt(f"the index {version} is inconsistent; "
                                "run `newsdesk index --full`")
-        return Segment(folder.name, articles, passages, vectors, sentence_vectors, indexes)
+        return Segment(folder.name, infos, passages, vectors, sentence_vectors, indexes,
+                       records)
 
     # -- writing (only under the build lock) --------------------------------------------
 
@@ -574,7 +871,7 @@ class IndexStore:
         """Write the whole index as one new segment and a version naming only it, then
         switch CURRENT to it: a full build, a changed model, a version from before segments."""
         self.root.mkdir(parents=True, exist_ok=True)
-        ref = self._write_segment(articles, passages, vectors, sentence_vectors)
+        ref = self._write_records(articles, passages, vectors, sentence_vectors)
         dim = int(vectors.shape[1]) if vectors.ndim == 2 else 0
         return self._write_version(
             model=model, recipe=recipe, dim=dim, articles=articles, passages=len(passages),
@@ -607,7 +904,7 @@ class IndexStore:
                 tombstones[ref.name] = dead
             served += sum(n for aid, n in held.items() if aid not in dead)
         if fresh:
-            refs.append(self._write_segment(fresh, passages, vectors, sentence_vectors))
+            refs.append(self._write_records(fresh, passages, vectors, sentence_vectors))
             served += len(passages)
         refs, tombstones = self._merge_tier(refs, tombstones, previous.dim)
         return self._write_version(
@@ -646,22 +943,31 @@ class IndexStore:
 
     def _merge(self, group: list[SegmentRef], tombstones: dict[str, set[str]],
                loaded: dict[str, Segment], dim: int) -> SegmentRef:
-        articles: list[Article] = []
-        passages: list[Passage] = []
-        vectors, sentences = [], []
+        """The served rows of `group` as one segment: arrays and the articles' stored lines
+        copied over, nothing parsed."""
+        infos: list[ArticleInfo] = []
+        lines: list[bytes] = []
+        parts, vectors, sentences = [], [], []
         for ref in group:
             segment = loaded[ref.name]
             dead = tombstones.get(ref.name, set())
-            articles.extend(a for aid, a in segment.articles.items() if aid not in dead)
-            live = np.array([r for r, p in enumerate(segment.passages)
-                             if p.article_id not in dead], np.int64)
-            passages.extend(segment.passages[r] for r in live)
+            alive = np.fromiter((a.id not in dead for a in segment.infos), bool,
+                                len(segment.infos))
+            home = np.flatnonzero(alive)
+            place = np.full(len(segment.infos), -1, np.int64)
+            place[home] = len(infos) + np.arange(len(home))
+            infos.extend(segment.infos[i] for i in home.tolist())
+            lines.extend(segment.records.lines(home.tolist()))
+            live = np.flatnonzero(alive[segment.passages.article]) if len(segment.passages) \
+                else np.zeros(0, np.int64)
+            parts.append(segment.passages.pick(live, place, []))
             starts = segment.sentence_start
             vectors.append(np.asarray(segment.vectors[live], np.float32))
             sentences.append(np.asarray(segment.sentence_vectors[
                 _ranges(starts[live], starts[live + 1] - starts[live])], np.float32))
+        ids = [a.id for a in infos]
         return self._write_segment(
-            articles, passages,
+            infos, lines, Passages.join(parts, ids),
             np.vstack(vectors) if vectors else np.zeros((0, dim), np.float32),
             np.vstack(sentences) if sentences else np.zeros((0, dim), np.float32))
 
@@ -680,25 +986,43 @@ class IndexStore:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
 
-    def _write_segment(self, articles: list[Article], passages: list[Passage],
+    def _write_records(self, articles: list[Article], passages: list[Passage],
                        vectors: np.ndarray, sentence_vectors: np.ndarray) -> SegmentRef:
-        """A new immutable segment, its FAISS indexes built here once and persisted."""
+        """A new segment from a build's records."""
+        ids = [a.id for a in articles]
+        lines = [a.model_dump_json(exclude={"content_hash"}).encode("utf-8") + b"\n"
+                 for a in articles]
+        return self._write_segment([ArticleInfo.of(a) for a in articles], lines,
+                                   Passages.of(passages, ids), vectors, sentence_vectors)
+
+    def _write_segment(self, articles: list[ArticleInfo], lines: list[bytes],
+                       passages: Passages, vectors: np.ndarray,
+                       sentence_vectors: np.ndarray) -> SegmentRef:
+        """A new immutable segment, its FAISS indexes built here once and persisted.
+
+        `lines`: each article's full record, one JSON line each (articles.jsonl, read by
+        byte offset); `passages` numbers articles by their place in `articles`."""
         existing = self.segment_names()
         name = f"s-{int(existing[-1][2:]) + 1 if existing else 1:06d}"
-        by_id = {a.id: a for a in articles}
-        groups = _language_rows(passages, by_id)
+        ids = [a.id for a in articles]
+        groups = _language_rows(passages, [a.language for a in articles])
         with self._new_folder(name) as tmp:
             np.save(tmp / "vectors.npy", np.ascontiguousarray(vectors, dtype=np.float32))
             np.save(tmp / "sentences.npy",
                     np.ascontiguousarray(sentence_vectors, dtype=np.float32))
-            with (tmp / "passages.jsonl").open("w", encoding="utf-8") as f:
-                f.writelines(p.model_dump_json() + "\n" for p in passages)
-            with (tmp / "articles.jsonl").open("w", encoding="utf-8") as f:
-                f.writelines(a.model_dump_json(exclude={"content_hash"}) + "\n" for a in articles)
-            held = {a.id: 0 for a in articles}
-            for passage in passages:
-                held[passage.article_id] += 1
-            (tmp / "held.json").write_text(json.dumps(held), "utf-8")
+            np.save(tmp / "passages.npy", np.ascontiguousarray(passages.table, np.int32))
+            np.save(tmp / "spans.npy", np.ascontiguousarray(passages.spans, np.int32))
+            at, offset = [], 0
+            with (tmp / "articles.jsonl").open("wb") as f:
+                for line in lines:
+                    line = line if line.endswith(b"\n") else line + b"\n"
+                    at.append(offset)
+                    f.write(line)
+                    offset += len(line)
+            (tmp / "articles.json").write_text(json.dumps(_columns(articles, at)), "utf-8")
+            counts = np.bincount(np.asarray(passages.article, np.int64), minlength=len(ids))
+            (tmp / "held.json").write_text(
+                json.dumps(dict(zip(ids, counts.tolist(), strict=True))), "utf-8")
             for i, rows in enumerate(groups.values()):
                 faiss.write_index(build_faiss(np.asarray(vectors)[rows]),
                                   str(tmp / f"faiss-{i}.index"))

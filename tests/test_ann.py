@@ -51,7 +51,7 @@ def publish(root: Path, version: IndexVersion, vectors: np.ndarray,
     """One segment: a large synthetic French group, and the bundled corpus's own small
     groups (which stay exact)."""
     articles, passages = extra
-    own = list(version.articles.values())
+    own = list(version.texts(version.article_ids).values())
     IndexStore(root).publish(
         model=version.manifest.model, recipe=version.manifest.recipe,
         articles=own + articles, passages=list(version.passages) + passages,

@@ -392,12 +392,18 @@ async def test_reindex_runs_off_the_loop_while_answers_keep_coming(
         assert await asyncio.to_thread(entered.wait, 30)
         busy = await mod.slash(channel, "reindex")
         assert busy.ephemeral and "already running" in busy.response.content
-        for question in ("what did Korea do about DeepSeek?", "what did Taiwan do about DeepSeek?",
+        for question in ("what did Korea do about DeepSeek?",
                          "when did the AI Act enter into force?"):
             answer = await alice.slash(channel, "ask", question=question)
             assert cited(last_answer(answer))  # answered while the reindex waits
+            assert_verbatim(face_desk, last_answer(answer))
+        # the edited article's old text is still indexed, but the catalogue (what a member
+        # opens) has moved on: it is not quoted until the reindex publishes the new text
+        answer = await alice.slash(channel, "ask", question="what did Taiwan do about DeepSeek?")
+        assert ARTICLES["tw-deepseek"][1] not in cited(last_answer(answer))
         assert face_desk.retriever().version.name == old
-        assert "schools" not in face_desk.retriever().version.articles["tw-deepseek"].text
+        assert "schools" not in face_desk.retriever().version.texts(["tw-deepseek"])[
+            "tw-deepseek"].text
     finally:
         release.set()
         face_desk.embedder.passages = real

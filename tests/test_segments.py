@@ -15,7 +15,7 @@ from bot.desk import Desk
 from corpus.models import Article
 from index.embedder import Embedder
 from index.passage_text import passage_input
-from index.store import FILES, IndexStore, IndexVersion, Manifest, _sha256
+from index.store import FILES, SEGMENT_FILES, IndexStore, IndexVersion, Manifest, _sha256
 from tests.test_index import ARTICLES, CountingEmbedder, article, seeded
 
 
@@ -75,7 +75,7 @@ def test_a_change_writes_one_segment_and_tombstones_the_old_rows(
     assert version.name == manifest.version and len(version.passages) == manifest.passages
     tw_rows = version.rows_of("tw")
     assert tw_rows and all(version.passages[r].end <= len(new_text) for r in tw_rows)
-    assert version.articles["tw"].text == new_text
+    assert version.texts(["tw"])["tw"].text == new_text
     # the old text as a question: its own (tombstoned) rows are never found
     query = embedder.queries([ARTICLES["tw"][2][old_tw.start:old_tw.end]])[0]
     assert_search_is_exact(version, query)
@@ -114,15 +114,15 @@ def test_segments_are_hashed_once_then_checked_by_their_stamp(
 
     monkeypatch.setattr(store_module, "_sha256", counting)
     IndexStore(desk.store.root).load()  # the first load hashes every file once
-    assert sorted(hashed) == sorted([*FILES, "held.json", "faiss-0.index",
+    assert sorted(hashed) == sorted([*SEGMENT_FILES, "languages.npz", "faiss-0.index",
                                     "faiss-1.index", "faiss-2.index"])
     hashed.clear()
     IndexStore(desk.store.root).load()  # a later one: the stamps stand for the hashing
     assert hashed == []
     name = desk.store.segment_names()[0]
-    (desk.store.root / name / "passages.jsonl").touch()  # a file changed since: hashed again
+    (desk.store.root / name / "passages.npy").touch()  # a file changed since: hashed again
     IndexStore(desk.store.root).load()
-    assert hashed == ["passages.jsonl"]
+    assert hashed == ["passages.npy"]
 
 
 def korean(aid: str, n: int) -> Article:
@@ -162,10 +162,10 @@ def test_small_segments_merge_by_tier_dropping_tombstoned_rows(
     assert dead < 3 * len(version.rows_of("kr1a"))  # three superseded texts, some dropped
     assert any(len(s.passages) > 2 * len(version.rows_of("kr1a")) for s in merged)
     for aid, n in [("kr1a", 102), ("kr3a", 104), ("kr4a", 4), ("kr4b", 4), ("kr2b", 2)]:
-        assert version.articles[aid].text.endswith(f" ({n})"), aid
+        text = version.texts([aid])[aid]
+        assert text.text.endswith(f" ({n})"), aid
         rows = version.rows_of(aid)
         # a merge carries each row's own vectors over: those the model gives its text
-        text = version.articles[aid]
         np.testing.assert_allclose(
             version.vectors[rows],
             embedder.passages([passage_input(text, version.passages[r]) for r in rows]),
@@ -186,6 +186,10 @@ def write_legacy(store: IndexStore, version: IndexVersion) -> str:
     folder = store.root / "v-000009"
     folder.mkdir()
     for file in FILES:
+        if file == "passages.jsonl":  # records, as passages were stored before arrays
+            (folder / file).write_text("".join(p.model_dump_json() + "\n"
+                                               for p in version.passages), "utf-8")
+            continue
         source = store.root / version.name / file if file == "languages.npz" else segment / file
         shutil.copy(source, folder / file)
     manifest = Manifest(**{**version.manifest.model_dump(), "version": folder.name,
@@ -206,7 +210,7 @@ def test_a_version_from_before_segments_loads_and_is_rewritten_once(
     for name in store.segment_names():
         shutil.rmtree(store.root / name)  # nothing of the segmented layout is left
     old = IndexStore(store.root).load()
-    assert old.name == legacy and old.passages == served.passages
+    assert old.name == legacy and list(old.passages) == list(served.passages)
     query = embedder.queries(["what did Korea do about DeepSeek"])[0]
     assert_search_is_exact(old, query)
 
@@ -218,7 +222,7 @@ def test_a_version_from_before_segments_loads_and_is_rewritten_once(
     assert [r.message for r in caplog.records if "predates segments" in r.message]
     manifest = store.manifest(stats.version or "")
     assert manifest.segments is not None and len(manifest.segments) == 1
-    assert store.load().passages == served.passages
+    assert list(store.load().passages) == list(served.passages)
     assert not fresh.reindex().changed  # once
 
 
@@ -240,5 +244,5 @@ def test_an_incremental_build_and_a_noop_load_nothing_of_the_served_version(
     assert {k: v for k, v in segment_files(desk.store).items() if k in before} == before
     monkeypatch.undo()
     version = desk.store.load()
-    assert version.articles["tw"].text.endswith("every public agency now.")
+    assert version.texts(["tw"])["tw"].text.endswith("every public agency now.")
     assert len(version.passages) == stats.passages_total

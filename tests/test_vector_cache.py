@@ -120,7 +120,7 @@ def test_full_reindex_and_a_lost_index_embed_nothing_again(desk: Desk, embedder:
     assert set(version.articles) == {a.id for a in desk.catalogue.articles()}
     # cached vectors are the model's own
     row = 0
-    article = version.articles[version.passages[row].article_id]
+    article = version.texts([version.passages[row].article_id])[version.passages[row].article_id]
     fresh = embedder.passages([passage_input(article, version.passages[row])])
     np.testing.assert_allclose(version.vectors[row], fresh[0], atol=1e-5)
 
