@@ -10,7 +10,9 @@ from __future__ import annotations
 import calendar
 import difflib
 import re
+from dataclasses import dataclass
 from datetime import date, timedelta
+from weakref import WeakKeyDictionary
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict
@@ -108,17 +110,60 @@ def _named(values: set[str]) -> str:
     return ", ".join(shown) + more
 
 
+@dataclass(frozen=True)
+class _Columns:
+    """A version's articles as arrays (in `article_ids` order), read once per version: a
+    filtered question at a million passages would otherwise loop over every article."""
+
+    published: np.ndarray  # day ordinal; -1 when undated
+    outlet: np.ndarray  # as written (object array)
+    folded: np.ndarray  # casefolded outlet
+    language: np.ndarray
+
+    @classmethod
+    def of(cls, version: IndexVersion) -> _Columns:
+        infos = [version.articles[i] for i in version.article_ids]
+        outlets = [a.outlet for a in infos]
+        return cls(
+            published=np.array([a.published.toordinal() if a.published else -1 for a in infos],
+                               np.int64),
+            outlet=np.array(outlets, object), folded=np.array([o.casefold() for o in outlets],
+                                                               object),
+            language=np.array([a.language for a in infos], object))
+
+    def admitted(self, filters: Filters) -> np.ndarray:
+        keep = np.ones(len(self.published), bool)
+        if filters.since:
+            keep &= self.published >= filters.since.toordinal()
+        if filters.outlet:
+            keep &= self.folded == filters.outlet.casefold()
+        if filters.language:
+            keep &= self.language == filters.language
+        return keep
+
+
+_COLUMNS: WeakKeyDictionary[IndexVersion, _Columns] = WeakKeyDictionary()
+
+
+def _columns(version: IndexVersion) -> _Columns:
+    columns = _COLUMNS.get(version)
+    if columns is None:
+        columns = _COLUMNS[version] = _Columns.of(version)
+    return columns
+
+
 def _check_known(version: IndexVersion, filters: Filters) -> None:
     """An outlet or a language the index has never held is a typo, not an empty answer."""
+    columns = _columns(version)
     if filters.outlet:
-        outlets = {a.outlet.casefold(): a.outlet for a in version.articles.values() if a.outlet}
+        outlets = {o.casefold(): o for o in set(columns.outlet.tolist()) if o}
         if filters.outlet.casefold() not in outlets:
             near = difflib.get_close_matches(filters.outlet.casefold(), outlets, n=1)
             guess = f"; did you mean {outlets[near[0]]!r}?" if near else ""
             raise FilterError(f"no outlet called {filters.outlet[:60]!r} in the index{guess} "
                               f"(outlets: {_named(set(outlets.values())) or 'none'})")
     if filters.language:
-        languages = {a.language for a in version.articles.values() if a.language}
+        languages = {x for x in set(columns.language.tolist()) if x}
         if filters.language not in languages:
             raise FilterError(f"no articles in the language {filters.language!r}; "
                               f"languages: {_named(languages) or 'none'}")
@@ -129,13 +174,13 @@ def admitted(version: IndexVersion, filters: Filters | None) -> np.ndarray | Non
     if filters is None or not filters.active:
         return None
     _check_known(version, filters)
-    ids = version.article_ids
-    keep = np.fromiter((filters.admits(version.articles[i]) for i in ids), bool, len(ids))
-    return keep[version.row_article]
+    return _columns(version).admitted(filters)[version.row_article]
 
 
 def searched(version: IndexVersion, filters: Filters | None) -> Searched:
     filters = filters or Filters()
-    articles = [a for a in version.articles.values() if filters.admits(a)]
-    return Searched(articles=len(articles), outlets=len({a.outlet for a in articles if a.outlet}),
+    columns = _columns(version)
+    keep = columns.admitted(filters)
+    outlets = {o for o in set(columns.outlet[keep].tolist()) if o}
+    return Searched(articles=int(keep.sum()), outlets=len(outlets),
                     since=filters.since, outlet=filters.outlet, language=filters.language)
