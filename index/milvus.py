@@ -546,7 +546,9 @@ class MilvusStore:
         for field, kind, options in fields:
             schema.add_field(field, kind, **options)
         index = self.client.prepare_index_params()
-        if rows > FLAT_LIMIT:  # exact search below FLAT_LIMIT rows, as with FAISS
+        # exact below FLAT_LIMIT rows; above, HNSW: a Milvus server builds it in its own
+        # index nodes, not in this process (the FAISS store uses IVF, index/ann.py)
+        if rows > FLAT_LIMIT:
             index.add_index("vector", index_type="HNSW", metric_type="IP", params=HNSW)
         else:
             index.add_index("vector", index_type="FLAT", metric_type="IP")
