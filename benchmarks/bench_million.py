@@ -42,11 +42,10 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.bench_search import bundled  # noqa: E402
 from benchmarks.million_data import Base, mixtures, real_base  # noqa: E402
-from bot.desk import SAMPLE_DIR, Desk  # noqa: E402
-from bot.settings import BotSettings  # noqa: E402
 from index import ann  # noqa: E402
-from index.store import IndexMissing, IndexVersion  # noqa: E402
+from index.store import IndexVersion  # noqa: E402
 from index.vector_cache import VectorCache  # noqa: E402
 
 K = 10
@@ -84,17 +83,6 @@ def timed_ms(step: Callable[[np.ndarray], object], queries: np.ndarray) -> list[
 def p50_p95(ms: list[float]) -> str:
     return (f"p50 {statistics.median(ms):6.2f} ms, p95 {float(np.percentile(ms, 95)):6.2f} ms "
             f"(CPU p50 {statistics.median(CPU):6.2f} ms)")
-
-
-def bundled(home: Path | None, scratch: Path) -> Desk:
-    desk = Desk(BotSettings(home=home) if home else BotSettings(home=scratch))
-    try:
-        desk.store.load()
-    except IndexMissing:
-        print("indexing the bundled sample corpus in a scratch home first", flush=True)
-        desk.ingest([SAMPLE_DIR])
-        desk.reindex()
-    return desk
 
 
 def exact_curve(base: Base, noise: float) -> None:
