@@ -42,7 +42,9 @@ from bot.desk import Desk
 from bot.settings import BotSettings
 from index.filters import Filters
 imported = time.perf_counter()
-desk = Desk(BotSettings(home=Path(sys.argv[1])))
+# the million's articles are in its index, not in a catalogue: it is served as an
+# answer-only shard would serve it (no check of hits against a catalogue)
+desk = Desk(BotSettings(home=Path(sys.argv[1]), answer_only=True))
 version = desk.index_version()
 loaded = time.perf_counter()
 desk.embedder.load()

@@ -296,7 +296,9 @@ def rank(version: IndexVersion, query: np.ndarray, alone: np.ndarray, question: 
 class _Texts:
     """The full articles of a pool's rows, read from the version a batch at a time, in pool
     order: the first batch holds the `k` candidates' articles but for a damaged record or
-    the per-article limit, so one read almost always serves a question."""
+    the per-article limit, so one read almost always serves a question. Each further batch
+    is twice the last: when many hits cannot be quoted (a catalogue far ahead of its index)
+    a question costs a few reads, not one per candidate."""
 
     def __init__(self, version: IndexVersion, rows: np.ndarray, k: int) -> None:
         self.version = version
@@ -311,6 +313,7 @@ class _Texts:
             batch = [a for a in self.order[at:] if a not in self.asked][:self.batch]
             self.asked.update(batch)
             self.read.update(self.version.quotable(batch))
+            self.batch *= 2
         return self.read.get(article_id)
 
 
