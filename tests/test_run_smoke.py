@@ -247,10 +247,17 @@ def home(tmp_path: Path, embedder: Embedder) -> Path:
     return home
 
 
+def _as_from_a_terminal() -> None:
+    """Ctrl-C reaches a bot started at a terminal; a background job of a script (as CI may
+    start the suite: `.ci/run &`) ignores SIGINT, and its children inherit that."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 async def newsdesk_run(env: dict[str, str], cwd: Path, **streams: Any
                        ) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(NEWSDESK, "run", env=env, cwd=cwd,
-                                                stdin=asyncio.subprocess.DEVNULL, **streams)
+                                                stdin=asyncio.subprocess.DEVNULL,
+                                                preexec_fn=_as_from_a_terminal, **streams)
 
 
 async def stop(proc: asyncio.subprocess.Process) -> None:
