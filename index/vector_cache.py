@@ -290,8 +290,7 @@ def encode(encoder: Encoder, cache: VectorCache | None, texts: Sequence[str],
     report(len(texts) - sum(uses.values()))
     log.info("embedding %s: %d to compute, %d from the cache", label, len(missing),
              len(texts) - sum(uses.values()))
-    pending = sorted(missing.items(), key=lambda kv: -len(kv[1]))
-    pending = _by_tokens(encoder, pending)
+    pending = _by_tokens(encoder, list(missing.items()))
     size = max(1, encoder.batch_size)
     pause = float(os.environ.get(_PAUSE_ENV) or 0)
     for i in range(0, len(pending), size):
@@ -312,8 +311,9 @@ def encode(encoder: Encoder, cache: VectorCache | None, texts: Sequence[str],
 
 
 def _by_tokens(encoder: Encoder, pending: list[tuple[bytes, str]]) -> list[tuple[bytes, str]]:
-    """Most tokens first when the encoder can count them (index/embedder.py says why)."""
+    """Most tokens first when the encoder can count them (index/embedder.py says why), else
+    the longest texts first."""
     order = getattr(encoder, "longest_first", None)
     if order is None or len(pending) <= 1:
-        return pending
+        return sorted(pending, key=lambda kv: -len(kv[1]))
     return [pending[i] for i in order([t for _, t in pending])]
