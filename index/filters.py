@@ -119,17 +119,22 @@ class _Columns:
     outlet: np.ndarray  # as written (object array)
     folded: np.ndarray  # casefolded outlet
     language: np.ndarray
+    outlets: dict[str, str]  # every outlet, casefolded → as written (the last article's)
+    languages: frozenset[str]
 
     @classmethod
     def of(cls, version: IndexVersion) -> _Columns:
         infos = [version.articles[i] for i in version.article_ids]
         outlets = [a.outlet for a in infos]
+        languages = [a.language for a in infos]
         return cls(
             published=np.array([a.published.toordinal() if a.published else -1 for a in infos],
                                np.int64),
             outlet=np.array(outlets, object), folded=np.array([o.casefold() for o in outlets],
                                                                object),
-            language=np.array([a.language for a in infos], object))
+            language=np.array(languages, object),
+            outlets={o.casefold(): o for o in outlets if o},
+            languages=frozenset(x for x in languages if x))
 
     def admitted(self, filters: Filters) -> np.ndarray:
         keep = np.ones(len(self.published), bool)
@@ -156,14 +161,14 @@ def _check_known(version: IndexVersion, filters: Filters) -> None:
     """An outlet or a language the index has never held is a typo, not an empty answer."""
     columns = _columns(version)
     if filters.outlet:
-        outlets = {o.casefold(): o for o in set(columns.outlet.tolist()) if o}
+        outlets = columns.outlets
         if filters.outlet.casefold() not in outlets:
             near = difflib.get_close_matches(filters.outlet.casefold(), outlets, n=1)
             guess = f"; did you mean {outlets[near[0]]!r}?" if near else ""
             raise FilterError(f"no outlet called {filters.outlet[:60]!r} in the index{guess} "
                               f"(outlets: {_named(set(outlets.values())) or 'none'})")
     if filters.language:
-        languages = {x for x in set(columns.language.tolist()) if x}
+        languages = set(columns.languages)
         if filters.language not in languages:
             raise FilterError(f"no articles in the language {filters.language!r}; "
                               f"languages: {_named(languages) or 'none'}")
