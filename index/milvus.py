@@ -48,7 +48,6 @@ from corpus.errors import NewsdeskError
 from corpus.models import Article, Passage, Span
 from index.language_bias import LanguageOffsets
 from index.store import (
-    FLAT_LIMIT,
     ArticleInfo,
     Held,
     IndexCorrupt,
@@ -71,6 +70,7 @@ BATCH = 1_000  # rows per insert or fetch
 TEXT_BATCH = 64  # article parts per insert (up to 4 MB)
 ID_LENGTH = 4_096
 CACHE_VECTORS = 50_000  # vectors kept per version (~77 MB at 384 dimensions)
+FLAT_LIMIT = 200_000  # rows searched exactly; HNSW above (FAISS segments: index/ann.py)
 HNSW = {"M": 32, "efConstruction": 200}
 EF_SEARCH = 128
 

@@ -62,9 +62,10 @@ _SEGMENT = re.compile(r"^s-(\d{6})$")
 FILES = ("vectors.npy", "sentences.npy", "passages.jsonl", "articles.jsonl", "languages.npz")
 SEGMENT_FILES = ("vectors.npy", "sentences.npy", "passages.npy", "spans.npy", "articles.jsonl",
                  "articles.json", "held.json")
-FLAT_LIMIT = 200_000  # the Milvus backend's exact/HNSW threshold; FAISS's is index/ann.py's
 MERGE_FACTOR = 8  # this many segments of one size tier are merged into one
 STAMP = ".verified"  # in a segment: the files' stats when their checksums last matched
+
+
 class IndexMissing(NewsdeskError):
     pass
 
