@@ -213,6 +213,12 @@ def cmd_model(args: argparse.Namespace) -> int:
     settings = BotSettings()
     embedder = Embedder(settings)
     print(f"embedding model ready: {embedder.name} ({embedder.dim} dimensions)")
+    if settings.reader:
+        from bot.answer.reader import load as load_reader
+        from index.provision import provision
+
+        reader = load_reader(settings.models_dir, provision(settings.models_dir))
+        print(f"reader ready: {reader.folder.name}")
     print(f"model cache: {settings.models_dir} (NEWSDESK_MODEL_CACHE moves it)")
     return 0
 

@@ -16,6 +16,9 @@ from pydantic import BaseModel
 
 import corpus
 from bot.answer import Answer, compose, nothing_found, validate_question
+from bot.answer.followup import resolve
+from bot.answer.reader import Reader
+from bot.answer.reader import load as load_reader
 from bot.settings import BotSettings
 from bot.writer import Writer, WriterHealth
 from corpus.catalogue import Catalogue
@@ -32,6 +35,7 @@ from index.embedder import Embedder
 from index.filters import Filters
 from index.language_bias import language_null
 from index.milvus import MilvusStore
+from index.provision import provision
 from index.ranking import ArticleRef, Candidate
 from index.retriever import Retriever
 from index.store import IndexMissing, IndexVersion, Manifest
@@ -76,6 +80,7 @@ class Desk:
         self.store = open_store(self.settings)  # FAISS folders, or Milvus (NEWSDESK_STORE)
         self.registry = Registry(self.settings.catalogue_path)
         self._embedder = embedder  # loaded on first use when not given
+        self._reader: Reader | None = None
         self._retriever: Retriever | None = None
         self._followed = time.monotonic()
         self._version: IndexVersion | None = None
@@ -88,6 +93,18 @@ class Desk:
             if self._embedder is None:
                 self._embedder = Embedder(self.settings)
             return self._embedder
+
+    def reader(self) -> Reader | None:
+        """The trained reader, assembled and loaded on first use; None when turned off."""
+        if not self.settings.reader:
+            return None
+        if self._reader is None:
+            with self._lock:
+                if self._reader is None:
+                    self._reader = load_reader(self.settings.models_dir,
+                                               provision(self.settings.models_dir),
+                                               self.settings.threads)
+        return self._reader
 
     def index_version(self) -> IndexVersion:
         """The published index, loaded once per process (a cold `ask` used to load it twice)."""
@@ -348,11 +365,17 @@ class Desk:
         question = validate_question(question, self.settings.max_question_chars)
         language = question_language(question, locale)
         retriever = self.retriever()
-        candidates = retriever.search(question, k=k, context=(context or [])[-2:],
-                                      language=language, filters=filters)
-        answer = compose(question, candidates, self.settings.min_relevance,
+        context = (context or [])[-2:]
+        asked = resolve(question, context, language)  # "and Germany?" → with its subject
+        if asked != question:
+            context = []  # the thread's earlier question would pull its own article back
+        candidates = retriever.search(asked, k=k, context=context, language=language,
+                                      filters=filters)
+        answer = compose(asked, candidates, self.settings.min_relevance,
                          self.settings.max_citations, language,
-                         min_significance=self.settings.min_significance)
+                         min_significance=self.settings.min_significance,
+                         reader=self.reader(), min_answer=self.settings.min_answer)
+        answer.question = question
         if answer.abstained:  # say what was searched, so a member can widen it
             answer.searched = retriever.searched(filters)
             answer.text = nothing_found(answer.searched, language)

@@ -90,10 +90,11 @@ def _clean(context: str) -> str:
     return context.replace("[SEP]", "  -  ")
 
 
-def load(data: Path) -> tuple[list[str], list[str], list[Question]]:
-    """Paragraphs (and their language) and the questions over them."""
+def load(data: Path) -> tuple[list[str], list[str], list[str], list[Question]]:
+    """Paragraphs (with their language and article) and the questions over them."""
     paragraphs: list[str] = []
     langs: list[str] = []
+    keys: list[str] = []
     questions: list[Question] = []
     for lang, files in FILES.items():
         for name in files:
@@ -106,6 +107,7 @@ def load(data: Path) -> tuple[list[str], list[str], list[Question]]:
                     pid = len(paragraphs)
                     paragraphs.append(context)
                     langs.append(lang)
+                    keys.append(key)
                     for qa in par["qas"]:
                         answers = []
                         for ans in qa.get("answers", []):
@@ -119,7 +121,7 @@ def load(data: Path) -> tuple[list[str], list[str], list[Question]]:
                         if answers and qa["question"].strip():
                             questions.append(Question(lang, key, pid, qa["question"].strip(),
                                                       answers))
-    return paragraphs, langs, questions
+    return paragraphs, langs, keys, questions
 
 
 def split(questions: list[Question], dev_per_language: int,
@@ -367,7 +369,7 @@ def train(model: object, examples: list[Example], work: Path, args: argparse.Nam
     optimizer = torch.optim.AdamW([{"params": body, "lr": args.lr},
                                    {"params": heads, "lr": args.lr * 5}], weight_decay=0.01)
     per_epoch = len(batches(examples, args.batch, 0, args.seed))
-    total = per_epoch * args.epochs
+    total = int(per_epoch * args.epochs)
     warm = max(1, int(0.06 * total))
 
     def factor(step: int) -> float:
@@ -472,7 +474,7 @@ def main() -> None:
                         "near-topic negative")
     parser.add_argument("--hard", type=float, default=0.3, help="… a BM25 hard negative")
     parser.add_argument("--frozen", type=int, default=9)
-    parser.add_argument("--epochs", type=int, default=2)
+    parser.add_argument("--epochs", type=float, default=1.5)
     parser.add_argument("--batch", type=int, default=32)
     parser.add_argument("--lr", type=float, default=1e-4)
     parser.add_argument("--bf16", action=argparse.BooleanOptionalAction, default=True,
@@ -500,7 +502,7 @@ def main() -> None:
     examples_path = args.work / "examples.jsonl"
     dev_path = args.work / "dev.jsonl"
     if not examples_path.exists():
-        paragraphs, langs, questions = load(args.data)
+        paragraphs, langs, keys, questions = load(args.data)
         train_q, dev_q = split(questions, args.dev_per_language, args.seed)
         rng = random.Random(args.seed)
         by_lang: dict[str, list[Question]] = defaultdict(list)
@@ -513,7 +515,7 @@ def main() -> None:
             picked.extend(qs[:args.per_language])
             print(f"{lang}: {min(len(qs), args.per_language)} training questions of {len(qs)}; "
                   f"dev {sum(1 for q in dev_q if q.lang == lang)}", file=sys.stderr)
-        article_of = {q.paragraph: q.article for q in questions}
+        article_of = dict(enumerate(keys))
         by_article: dict[str, list[int]] = defaultdict(list)
         for pid, key in sorted(article_of.items()):
             by_article[key].append(pid)

@@ -16,6 +16,7 @@ import numpy as np
 from pydantic import AliasChoices, BaseModel, Field
 
 from bot import cues
+from bot.answer.reader import Reader, Reading
 from bot.messages import grouped, say
 from bot.scorer import Question, Sentence, SentenceScorer
 from corpus.errors import NewsdeskError
@@ -29,6 +30,8 @@ LEAD_POOL = 3  # the lead is the first of this many articles that speaks of what
 # likely next to it (chosen by cross-validation on the bundled questions, eval/train_scorer.py)
 RUNNER_UP = 0.4
 CLOSEST = 3  # articles an "I don't know" points to
+READ_POOL = 3  # articles the reader reads: the first this many that clear the relevance bars
+SHORT_CHARS = 80  # a span longer than this is no short answer: the sentence says it better
 
 
 class QuestionError(NewsdeskError):
@@ -48,6 +51,9 @@ class Citation(BaseModel):
     end: int
     highlight_start: int  # the sentence the answer relies on, inside [start, end)
     highlight_end: int
+    answer_start: int | None = None  # the reader's answer inside the highlight, when it
+    answer_end: int | None = None  # is sure of one: shown in bold
+    answers: float | None = None  # the reader's probability that this article answers
     rank: float = Field(validation_alias=AliasChoices("rank", "score"))  # what the order
     # follows (index/ranking.py); "score" was its name before, still read from old records
     relevance: float = 0.0  # what the abstention bar (min_relevance) compares, alike in every
@@ -72,6 +78,8 @@ class Answer(BaseModel):
     citations: list[Citation]
     abstained: bool
     statements: list[Statement] = Field(default_factory=list)
+    short: str = Field("", description="the reader's answer, verbatim from citation 1, when "
+                       "it is sure and the answer is short (a date, a name, an amount)")
     language: str = Field("", description="the question's: the bot's own words are in it")
     mode: Literal["extractive", "generated"] = Field(
         "extractive", description="extractive: verbatim sentences; generated: written by an LLM "
@@ -197,6 +205,8 @@ class _Choice:
     sentences: list[Sentence]
     best: int
     runner_up: int | None = None  # a second sentence, when the scorer cannot tell them apart
+    answers: float | None = None  # the reader's probability that the article answers
+    span: Span | None = None  # the reader's answer, inside the chosen sentences
 
     @property
     def sentence(self) -> Sentence:
@@ -206,6 +216,26 @@ class _Choice:
         """The answering sentence, with the runner-up in reading order when there is one."""
         picked = sorted({self.best} | ({self.runner_up} if self.runner_up is not None else set()))
         return " ".join(self.sentences[i].text for i in picked)
+
+
+def _read_choice(candidate: Candidate, question: Question, found: Reading,
+                 base: int) -> _Choice:
+    """The sentence that holds the reader's span (the one after it too, when the span runs
+    on into it)."""
+    spans, sentences = _sentences(candidate, question, question.language)
+    start, end = base + found.start, base + found.end
+    holding = [i for i, x in enumerate(spans) if x.start <= start < x.end]
+    if holding:
+        best = holding[0]
+    else:  # between sentences (a heading's line break): the nearest one
+        best = min(range(len(spans)), key=lambda i: abs(spans[i].start - start))
+    runner_up = None
+    if best + 1 < len(spans) and spans[best + 1].start < end and \
+            spans[best + 1].end - spans[best].start <= EXCERPT_CHARS:
+        runner_up = best + 1
+    span = Span(start=start, end=end) if spans[best].start <= start < end <= (
+        spans[runner_up].end if runner_up is not None else spans[best].end) else None
+    return _Choice(candidate, spans, sentences, best, runner_up, found.answers, span)
 
 
 def _choose(candidate: Candidate, question: Question, scorer: SentenceScorer,
@@ -228,10 +258,16 @@ def _citation(n: int, choice: _Choice) -> Citation:
     start, end = _window(choice.spans, choice.best, choice.runner_up)
     sentence = choice.spans[choice.best]
     a = choice.candidate.article
+    if choice.span is not None and choice.runner_up is not None:  # the answer runs on
+        sentence = Span(start=min(sentence.start, choice.spans[choice.runner_up].start),
+                        end=max(sentence.end, choice.spans[choice.runner_up].end))
+    answer = choice.span
     return Citation(
         n=n, article_id=a.id, title=a.title, outlet=a.outlet, url=a.url,
         published=a.published, language=a.language, excerpt=a.text[start:end], start=start,
         end=end, highlight_start=sentence.start, highlight_end=sentence.end,
+        answer_start=answer.start if answer else None, answer_end=answer.end if answer else None,
+        answers=choice.answers,
         rank=choice.candidate.rank, relevance=choice.candidate.relevance,
         summary_only=a.summary_only,
     )
@@ -255,9 +291,64 @@ def nothing_found(searched: Searched, language: str = "") -> str:
     return re.sub(r"\b1 (article|outlet)s\b", r"1 \1", text)  # English's one plural
 
 
+def _readings(reader: Reader, question: str,
+              candidates: list[Candidate]) -> dict[int, Reading]:
+    """The reader's view of each candidate passage, keyed by position in `candidates`."""
+    return dict(zip(range(len(candidates)),
+                    reader.read(question, [c.text for c in candidates]), strict=True))
+
+
+def _answered(question: str, articles: list[Candidate], candidates: list[Candidate],
+              reader: Reader, q: Question, names: dict[str, str], min_answer: float,
+              max_citations: int, language: str) -> Answer:
+    """The reader's answer: the pool's article most sure to answer (the reader may reorder
+    what the retriever ranked), quoted from the sentence that holds its span; another
+    article is cited only for another side of a comparison, and only if the reader finds
+    an answer in it too."""
+    pool = {a.article.id for a in articles[:READ_POOL]}
+    aspects = {a.aspect for a in articles[:READ_POOL]}
+    read = [c for c in candidates if c.article.id in pool or
+            (c.aspect is not None and c.aspect not in aspects)]
+    readings = _readings(reader, question, read)
+    best: dict[str, tuple[Candidate, Reading]] = {}
+    for i, c in enumerate(read):
+        held = best.get(c.article.id)
+        if held is None or readings[i].answers > held[1].answers:
+            best[c.article.id] = (c, readings[i])
+    answering = [(c, r) for c, r in best.values()
+                 if r.answers >= min_answer and supported(q, names, c.article)]
+    if not answering:
+        close = [ArticleRef.of(c.article) for c in articles]
+        return abstain(question, language, close[:CLOSEST])
+    answering.sort(key=lambda x: -x[1].answers)
+    lead_c, lead_r = answering[0]
+    chosen = [_read_choice(lead_c, q, lead_r, lead_c.passage.start)]
+    covered = {lead_c.aspect}
+    for c, r in answering[1:]:
+        if len(chosen) == max_citations:
+            break
+        if c.aspect is not None and c.aspect not in covered:
+            covered.add(c.aspect)
+            chosen.append(_read_choice(c, q, r, c.passage.start))
+    citations = [_citation(n, c) for n, c in enumerate(chosen, 1)]
+    statements = [Statement(text=c.statement(), citations=[cit.n])
+                  for c, cit in zip(chosen, citations, strict=True)]
+    lead = chosen[0]
+    short = ""
+    if lead.span is not None and len(statements) == 1:
+        span = lead_c.article.text[lead.span.start:lead.span.end]
+        if len(span) <= SHORT_CHARS and span.strip() != statements[0].text.strip():
+            short = span
+    text = " ".join(f"{st.text} [{st.citations[0]}]" for st in statements)
+    return Answer(question=question, text=f"{short} — {text}" if short else text,
+                  citations=citations, abstained=False, statements=statements,
+                  language=language, short=short)
+
+
 def compose(question: str, candidates: list[Candidate], min_relevance: float,
             max_citations: int = 3, language: str = "", scorer: SentenceScorer | None = None,
-            min_significance: float = 0.0) -> Answer:
+            min_significance: float = 0.0, reader: Reader | None = None,
+            min_answer: float = 0.5) -> Answer:
     """The answering sentence of the best supported article; a comparison gets one article
     per side. Abstains when no article is both relevant and supported; then the articles
     that clear the relevance bars but do not name what is asked are its closest.
@@ -276,6 +367,10 @@ def compose(question: str, candidates: list[Candidate], min_relevance: float,
     def clears(h: Candidate) -> bool:
         return h.clears(min_relevance, min_significance)
 
+    if reader is not None:
+        cleared = [h for h in articles if clears(h)]
+        return _answered(question, cleared, [c for c in candidates if clears(c)], reader, q,
+                         names, min_answer, max_citations, language)
     lead_candidate = next((h for h in articles[:LEAD_POOL] if clears(h) and
                            supported(q, names, h.article)), None)
     if lead_candidate is None:

@@ -54,6 +54,17 @@ def clip(text: str, limit: int) -> str:
     return (cut[:space] if space > limit // 2 else cut).rstrip() + ELLIPSIS
 
 
+def _underlined(text: str, s: int, e: int, c: Citation) -> str:
+    """text[s:e], escaped, with the reader's answer underlined inside it."""
+    if c.answer_start is None or c.answer_end is None:
+        return escape(text[s:e])
+    a = max(s, c.answer_start - c.start)
+    b = min(e, c.answer_end - c.start)
+    if b <= a or not text[a:b].strip():
+        return escape(text[s:e])
+    return f"{escape(text[s:a])}__{escape(text[a:b])}__{escape(text[b:e])}"
+
+
 def _quote(c: Citation, budget: int, max_sentences: int = 0) -> str:
     """“…excerpt…” with the highlighted sentence in bold, within `budget` characters and,
     when `max_sentences` is set, that many whole sentences at most."""
@@ -70,7 +81,7 @@ def _quote(c: Citation, budget: int, max_sentences: int = 0) -> str:
                            (max(start, hl_start), min(end, hl_end), True),
                            (min(end, hl_end), end, False)):
             if e > s:
-                chunk = escape(text[s:e])
+                chunk = _underlined(text, s, e, c) if bold else escape(text[s:e])
                 pieces.append(f"**{chunk}**" if bold and chunk.strip() else chunk)
         body = "".join(pieces).replace("\n", "\n> ")
         before = f"{ELLIPSIS} " if start > 0 or c.start > 0 else ""
@@ -136,6 +147,8 @@ def _statements(answer: Answer, limit: int) -> str:
         return clip(escape(answer.text), limit)
     lines = [f"{escape(st.text)} " + "".join(f"[{n}]" for n in st.citations)
              for st in answer.statements]
+    if answer.short:  # the reader's short answer first, verbatim from [1]
+        lines[0] = f"**{escape(answer.short)}** — {lines[0]}"
     return clip("\n".join(lines), limit)
 
 
