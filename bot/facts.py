@@ -79,16 +79,20 @@ _SCALE_WORDS = {
     "milliard": 1e9, "milliards": 1e9, "milliarde": 1e9, "milliarden": 1e9, "miliardo": 1e9,
     "miliardi": 1e9, "mil millones": 1e9, "mrd": 1e9, "md": 1e9, "bn": 1e9, "b": 1e9,
     "billion": 1e9, "billions": 1e9, "billón": 1e12, "billon": 1e12, "billones": 1e12,
-    "trillion": 1e12, "trillions": 1e12,
+    "trillion": 1e12, "trillions": 1e12, "billionen": 1e12, "billiarde": 1e15,
+    "billiarden": 1e15,
 }
 _LONG_SCALE = {"fr", "de", "es", "it", "nl", "pt", "pl"}  # "billion" = 10^12 there
 _CJK_UNITS = {"万": 1e4, "萬": 1e4, "만": 1e4, "億": 1e8, "亿": 1e8, "억": 1e8, "兆": 1e12,
-              "조": 1e12}
+              "조": 1e12, "万亿": 1e12, "萬億": 1e12}
 _CJK_FACTORS = {"十": 10, "百": 100, "千": 1e3, "십": 10, "백": 100, "천": 1e3}
 _NUMBER = r"\d+(?:[.,\u00a0\u202f ]\d+)*"
 _QUANTITY = re.compile(
     rf"(?P<num>{_NUMBER})\s*(?:(?P<word>{_alternation(_SCALE_WORDS)})\b\.?|"
-    r"(?P<factor>[十百千십백천])?(?P<unit>[万萬億亿兆만억조])|(?P<bare>[千천]))", _I)
+    rf"(?P<factor>[十百千십백천])?(?P<unit>{_alternation(_CJK_UNITS)})|(?P<bare>[千천]))", _I)
+# "3조 3400억", "1億5000万": one amount written in several units, largest first
+_CJK_GROUP = rf"{_NUMBER}\s*[十百千십백천]?(?:{_alternation(_CJK_UNITS)})"
+_CJK_COMPOUND = re.compile(rf"{_CJK_GROUP}(?:\s*{_CJK_GROUP})+")
 
 _CURRENCIES: list[tuple[str, re.Pattern[str]]] = [
     # Korean and Japanese names count only after a number: "이유로" is "for the reason"
@@ -191,9 +195,24 @@ def _scale(match: re.Match[str], language: str) -> float:
     return factor * _CJK_UNITS[match.group("unit")]
 
 
+def _compounds(text: str, language: str) -> tuple[set[float], str]:
+    """"3조 3400억" as one value (3.34 × 10¹²), when its units fall from left to right."""
+    out: set[float] = set()
+    for compound in list(_CJK_COMPOUND.finditer(text)):
+        parts = [(_number(m.group("num")), _scale(m, language))
+                 for m in _QUANTITY.finditer(compound.group())]
+        scales = [scale for _, scale in parts]
+        if any(v is None for v, _ in parts) or scales != sorted(scales, reverse=True) or \
+                len(set(scales)) != len(scales):
+            continue
+        out.add(round(sum(v * scale for v, scale in parts), 3))
+        text = _blank(text, compound.start(), compound.end())
+    return out, text
+
+
 def _amounts(text: str, language: str) -> tuple[set[float], str]:
     """Scaled numbers ("600 millions", "6억") as plain values, and the text without them."""
-    out: set[float] = set()
+    out, text = _compounds(text, language)
     for match in list(_QUANTITY.finditer(text)):
         word = (match.group("word") or "").casefold()
         if word in {"m", "b", "md"} and not re.search(r"[€$£¥]\s*$", text[:match.start()]):

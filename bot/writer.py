@@ -196,19 +196,34 @@ def fact_problem(draft: Draft, language: str, given: dict[int, Passage]) -> str 
     return f"states what its passages do not: {', '.join(missing)}" if missing else None
 
 
-def name_problem(draft: Draft, language: str, given: dict[int, Passage]) -> str | None:
-    """A version ("GPT-5") or a brand spelled alike everywhere ("OpenAI") that no cited
-    passage mentions was made up; names a translation changes ("Korea", "Corée") are
-    left to the similarity check, as `bot.answer.supported` leaves them."""
-    text = "\n".join(given[n].text for n in draft.cites)
+_KATAKANA_NAME = re.compile(r"[\u30a0-\u30ff]{3,}")  # a foreign name in Japanese: ピーター
+
+
+def name_problem(draft: Draft, language: str, given: dict[int, Passage],
+                 question: str = "") -> str | None:
+    """Every name a written sentence states must be in a passage it cites or in the question:
+    "founded by Peter Thiel [1]" over an article naming Jonas Andrulis was made up. A name
+    may be translated ("Korea", "Corée") or transliterated ("Tokyo", "Tokio"): `cues.found`
+    allows for both. Names in Latin letters are checked in every language's sentences,
+    Japanese katakana names too; names written in Hangul or Han characters are not told
+    apart from other words here."""
+    text = "\n".join([question, *(given[n].text for n in draft.cites)])
     read = cues.read(text)
     proper = cues.names(draft.text)  # "Llama 5" is a version, "On 17" is not
-    for name, kind in cues.question_names(draft.text, language).items():
+    kinds = cues.question_names(draft.text, language)
+    for name, kind in kinds.items():
         if kind == "version" and " " in name and name.split(" ")[0] not in proper:
             continue
-        if (kind == "version" or (kind == "distinct" and read.latin)) and \
-                not cues.found(name, read):
+        if not cues.found(name, read):
             return f"names {name!r}, which its passages do not"
+    parts = {p for name in kinds for p in re.split(r"[ -]", name)}
+    # German capitalises every noun: there only the names question_names finds are names
+    for name in sorted(proper - set(kinds) - parts) if language != "de" else []:
+        if not any(c.isdigit() for c in name) and not cues.found(name, read):
+            return f"names {name!r}, which its passages do not"
+    for match in _KATAKANA_NAME.finditer(draft.text):
+        if not all(part in text for part in match.group().split("・") if len(part) >= 2):
+            return f"names {match.group()!r}, which its passages do not"
     return None
 
 
@@ -259,13 +274,14 @@ def support(drafts: list[Draft], given: dict[int, Passage],
 
 
 def verify(reply: str, citations: list[Citation], language: str, embedder: Embedder,
-           null: LanguageNull, bar: float) -> list[Verdict]:
+           null: LanguageNull, bar: float, question: str = "") -> list[Verdict]:
     """Every sentence of the reply with why it is dropped (None: kept)."""
     given = passages(citations)
     verdicts = []
     for draft in parse_reply(reply):
         reason = form_problem(draft, set(given)) or fact_problem(draft, language, given) or \
-            name_problem(draft, language, given) or wording_problem(draft, language, given)
+            name_problem(draft, language, given, question) or \
+            wording_problem(draft, language, given)
         verdicts.append(Verdict(draft, reason))
     pending = [v for v in verdicts if v.reason is None]
     if pending:
@@ -409,7 +425,7 @@ class Writer:
         if is_no_answer(reply):
             raise WriterError("the model found no answer in the passages", server_fault=False)
         verdicts = verify(reply, answer.citations, language, embedder, self._language_null(
-            embedder), self.bar)
+            embedder), self.bar, answer.question)
         for v in verdicts:
             if v.reason:
                 log.debug("dropped a written sentence (%s): %s", v.reason, v.draft.text)

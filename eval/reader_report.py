@@ -30,12 +30,13 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bot.answer.reader import WEIGHTS, load  # noqa: E402
-from bot.settings import BotSettings  # noqa: E402
-from corpus.chunker import split_sentences  # noqa: E402
-from index.embedder import Embedder  # noqa: E402
-from index.provision import provision  # noqa: E402
-from train_reader import bm25_tokens  # noqa: E402
+from train_reader import bm25_tokens
+
+from bot.answer.reader import WEIGHTS, load
+from bot.settings import BotSettings
+from corpus.chunker import split_sentences
+from index.embedder import Embedder
+from index.provision import provision
 
 
 def auc(pos: list[float], neg: list[float]) -> float:
@@ -116,7 +117,7 @@ def main() -> None:
         spans = split_sentences(context)
         sentences = [context[s.start:s.end] for s in spans]
         q_vec = embedder.queries([question])[0]
-        s_vecs = embedder.passages(sentences + [context, *neg])
+        s_vecs = embedder.passages([*sentences, context, *neg])
         cos = s_vecs @ q_vec
         gold = {sentence_of(context, a_start) for a_start, _ in d["answers"]}
         rows.append({

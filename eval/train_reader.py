@@ -454,6 +454,50 @@ def _save(path: Path, model: object, optimizer: object, scheduler: object, step:
     os.replace(tmp, path)
 
 
+# ---------------------------------------------------------------- check
+
+CHECK = SHIPPED.with_name("reader.check.json")
+CHECK_PAIRS = [  # (question, passage): a few languages, answering and not
+    ("When did South Korea suspend new downloads of DeepSeek?",
+     "On 17 February, the South Korean government suspended new downloads of the DeepSeek "
+     "chatbot app, citing data security concerns."),
+    ("Quand la Corée du Sud a-t-elle suspendu les téléchargements de DeepSeek ?",
+     "Le 17 février, le gouvernement sud-coréen a suspendu les téléchargements de "
+     "l'application DeepSeek."),
+    ("Who won the 2023 Nobel Prize in Physics?",
+     "Samsung held its AI Forum 2023 in Seoul, where researchers presented new chips."),
+    ("딥시크는 언제 한국에서 다운로드가 중단되었나?",
+     "Le 17 février, le gouvernement sud-coréen a suspendu les téléchargements de "
+     "l'application DeepSeek."),
+    ("英伟达的市值是多少？", "Am Dienstag stieg der Börsenwert von Nvidia auf etwa 3,34 Billionen "
+     "Dollar."),
+]
+
+
+def write_check(model: object, tokenizer: object, path: Path = CHECK) -> None:
+    """What the training script's own (fp32) model says on fixed inputs: the assembled
+    reader must say the same (tests/test_reader.py)."""
+    import torch
+
+    out = []
+    model.eval()
+    for question, text in CHECK_PAIRS:
+        w = reading.windows(tokenizer, question, text)[0]
+        ids = torch.tensor([w.ids])
+        with torch.no_grad():
+            start, end, answers = model(ids, torch.ones_like(ids))
+        k = len(w.offsets)
+        s = start[0, w.first:w.first + k].numpy()
+        e = end[0, w.first:w.first + k].numpy()
+        from bot.answer.reader import best_span
+
+        a, b, _ = best_span(s, e)
+        out.append({"question": question, "text": text,
+                    "answers": float(torch.sigmoid(answers[0])),
+                    "start": w.offsets[a][0], "end": w.offsets[b][1]})
+    path.write_text(json.dumps(out, ensure_ascii=False, indent=1) + "\n", "utf-8")
+
+
 # ---------------------------------------------------------------- main
 
 def main() -> None:
@@ -480,6 +524,8 @@ def main() -> None:
     parser.add_argument("--bf16", action=argparse.BooleanOptionalAction, default=True,
                         help="bf16 autocast for the trained layers on CPU")
     parser.add_argument("--save-every", type=float, default=180.0, help="seconds")
+    parser.add_argument("--check-only", action="store_true", help="only write the check file "
+                        "from the last checkpoint (training must be finished)")
     args = parser.parse_args()
 
     import torch
@@ -540,9 +586,13 @@ def main() -> None:
     print(f"examples: {len(examples)} {dict(kinds)}", file=sys.stderr)
 
     model = load_e5(folder).to(args.device)
-    compute_hidden(model, examples, args.work, args.frozen, args.device)
+    if not args.check_only:
+        compute_hidden(model, examples, args.work, args.frozen, args.device)
     train(model, examples, args.work, args)
     model.eval()
+    write_check(model.cpu(), tokenizer)
+    if args.check_only:
+        return
     save_trained(model.cpu(), args.frozen, args.out, {
         "seed": str(args.seed), "examples": str(len(examples)), "epochs": str(args.epochs)})
     print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.1f} MB)", file=sys.stderr)
