@@ -264,6 +264,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
         if tmp is not None:
             tmp.cleanup()
     overall = ev.figures(outcomes)
+    if args.outcomes:
+        Path(args.outcomes).write_text("".join(o.model_dump_json() + "\n" for o in outcomes),
+                                       "utf-8")
     if args.json:
         print(json.dumps({"overall": overall.model_dump(),
                           "by_language": {k: v.model_dump() for k, v in
@@ -478,6 +481,8 @@ def parser() -> argparse.ArgumentParser:
     ev.add_argument("--min-relevance", type=float, help="override the abstention threshold")
     ev.add_argument("--sweep", action="store_true", help="print abstention at each threshold")
     ev.add_argument("--json", action="store_true")
+    ev.add_argument("--outcomes", metavar="FILE", help="also write each question's outcome "
+                    "(ranked articles, lead, short answer, reader score) as JSON lines")
     ev.set_defaults(func=cmd_eval)
     sources = sub.add_parser("sources", help="list, add or remove folders, feeds and URLs")
     sources_sub = sources.add_subparsers(dest="action", required=True)

@@ -47,6 +47,8 @@ class Outcome(BaseModel):
     abstained: bool
     lead: str = ""  # the answer's first statement: what a member reads first
     highlight: str = ""  # the highlighted sentence of citation [1]
+    short: str = ""  # the reader's short answer, when it gave one
+    read_score: float | None = None  # the reader's best answer probability (bot.answer)
 
 
 class Figures(BaseModel):
@@ -220,7 +222,7 @@ def _outcome(q: Question, answer: Answer, candidates: list[Candidate]) -> Outcom
                    top_score=max((h.relevance for h in candidates), default=0.0),
                    cited=[c.article_id for c in answer.citations],
                    excerpts=[c.excerpt for c in answer.citations], abstained=answer.abstained,
-                   lead=answer.lead,
+                   lead=answer.lead, short=answer.short, read_score=answer.read_score,
                    highlight=answer.citations[0].highlight if answer.citations else "")
 
 

@@ -80,6 +80,9 @@ class Answer(BaseModel):
     statements: list[Statement] = Field(default_factory=list)
     short: str = Field("", description="the reader's answer, verbatim from citation 1, when "
                        "it is sure and the answer is short (a date, a name, an amount)")
+    read_score: float | None = Field(
+        None, description="the reader's highest probability that a passage it read answers, "
+        "also when it declines: what min_answer is compared with")
     language: str = Field("", description="the question's: the bot's own words are in it")
     mode: Literal["extractive", "generated"] = Field(
         "extractive", description="extractive: verbatim sentences; generated: written by an LLM "
@@ -317,9 +320,12 @@ def _answered(question: str, articles: list[Candidate], candidates: list[Candida
             best[c.article.id] = (c, readings[i])
     answering = [(c, r) for c, r in best.values()
                  if r.answers >= min_answer and supported(q, names, c.article)]
+    top = max((r.answers for r in readings.values()), default=None)
     if not answering:
         close = [ArticleRef.of(c.article) for c in articles]
-        return abstain(question, language, close[:CLOSEST])
+        declined = abstain(question, language, close[:CLOSEST])
+        declined.read_score = top
+        return declined
     answering.sort(key=lambda x: -x[1].answers)
     lead_c, lead_r = answering[0]
     chosen = [_read_choice(lead_c, q, lead_r, lead_c.passage.start)]
@@ -342,7 +348,7 @@ def _answered(question: str, articles: list[Candidate], candidates: list[Candida
     text = " ".join(f"{st.text} [{st.citations[0]}]" for st in statements)
     return Answer(question=question, text=f"{short} — {text}" if short else text,
                   citations=citations, abstained=False, statements=statements,
-                  language=language, short=short)
+                  language=language, short=short, read_score=top)
 
 
 def compose(question: str, candidates: list[Candidate], min_relevance: float,
