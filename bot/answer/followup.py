@@ -23,12 +23,17 @@ _CARRIED = ("distinct", "acronym", "version", "quoted")
 
 
 def _spelled(name: str, text: str) -> str:
-    """The name as the earlier question wrote it (cues folds case and accents)."""
-    for match in re.finditer(r"[^\s,;:!?()\"“”«»]+(?:[ -][^\s,;:!?()\"“”«»]+)*", text):
-        for piece in re.split(r"[\s]+", match.group()):
-            if cues.fold(piece.strip(".'’")) == name:
-                return piece.strip(".'’")
-    return name
+    """The name as the earlier question wrote it (cues folds case and accents). Folding keeps
+    a Latin text's length but not a Korean one's (Hangul decomposes): there, and for the odd
+    "ß", the folded name is used."""
+    plain = re.search(re.escape(name), text, re.I)
+    if plain:
+        return plain.group()
+    folded = cues.fold(text)
+    at = folded.find(name)
+    if at < 0 or len(folded) != len(text):
+        return name
+    return text[at:at + len(name)]
 
 
 def resolve(question: str, context: list[str], language: str = "") -> str:
@@ -45,10 +50,14 @@ def resolve(question: str, context: list[str], language: str = "") -> str:
         return question
     carried = [name for name, kind in theirs.items() if name not in own_folded and
                (kind in _CARRIED or not own)]
-    if not carried:
+    spelled = [_spelled(name, earlier) for name in carried]
+    # the year that pins the subject ("the 2024 Nobel") unless the follow-up names its own
+    if not any(cues.is_year(d) for d in cues.digits(question)):
+        spelled += [d for d in cues.digits(earlier) if cues.is_year(d) and
+                    not any(d in name for name in spelled)]
+    if not spelled:
         return question
-    spelled = sorted((_spelled(name, earlier) for name in carried),
-                     key=lambda name: (earlier.find(name) % (len(earlier) + 1), name))
+    spelled.sort(key=lambda name: (earlier.find(name) % (len(earlier) + 1), name))
     core = _OPENING.sub("", question).strip()
     core = core[:1].upper() + core[1:] if core[:1].islower() else core
     return f"{core} ({', '.join(spelled)})"
