@@ -140,6 +140,33 @@ def test_an_invented_number_drops_its_sentence(wdesk: Desk, llm: LLMServer) -> N
     assert answer.mode == "extractive"
 
 
+def test_an_invented_name_drops_its_sentence(wdesk: Desk, llm: LLMServer) -> None:
+    """The article names Jonas Andrulis and Samuel Weinbach; a model that "remembers" another
+    founder is not repeated to the member, whatever the embedding model thinks of it."""
+    question = "Who founded Aleph Alpha?"
+    faithful = "Aleph Alpha was founded in 2019 by Jonas Andrulis and Samuel Weinbach"
+    invented = "Aleph Alpha was founded in 2019 by Peter Thiel"
+    answer = ask(wdesk, llm, Reply(f"{faithful} [1]. {invented} [1]."), question)
+    assert answer.citations[0].article_id == "de-aleph-alpha-finanzierung"
+    assert [s.text for s in answer.statements] == [f"{faithful}."]
+    answer = ask(wdesk, llm, Reply(f"{invented} [1]."), question)
+    assert answer.mode == "extractive"
+    assert "'thiel'" in (wdesk.writer.health().last_error or "")
+
+
+def test_a_faithful_korean_amount_over_a_german_article_is_kept(wdesk: Desk,
+                                                               llm: LLMServer) -> None:
+    """"3조 3400억 달러" is "3,34 Billionen Dollar": the same amount in another language."""
+    question = "엔비디아의 시가총액은 얼마까지 올랐나?"
+    written = "엔비디아의 시가총액은 약 3조 3400억 달러로 올랐다"
+    answer = ask(wdesk, llm, Reply(f"{written} [1]."), question, locale="ko")
+    assert answer.citations[0].article_id == "de-nvidia-wertvollstes-unternehmen"
+    assert answer.mode == "generated"
+    assert [s.text for s in answer.statements] == [f"{written}."]
+    wrong = "엔비디아의 시가총액은 약 3조 4300억 달러로 올랐다"
+    assert ask(wdesk, llm, Reply(f"{wrong} [1]."), question, locale="ko").mode == "extractive"
+
+
 def test_a_reply_without_citations_gives_the_quotes(wdesk: Desk, llm: LLMServer,
                                                     sample_desk: Desk) -> None:
     answer = ask(wdesk, llm, Reply(f"{SUSPENDED}. {RUSHED}."))
@@ -337,6 +364,21 @@ FRENCH = ("Le 17 février, le gouvernement sud-coréen a suspendu les téléchar
 def test_numbers_dates_and_amounts_must_be_in_a_cited_passage(
         sentence: str, language: str, missing: list[str]) -> None:
     assert facts.unsupported(sentence, language, [(FRENCH, "fr")]) == missing
+
+
+@pytest.mark.parametrize("written, language", [
+    ("엔비디아의 시가총액은 3조 3400억 달러에 달했다", "ko"),
+    ("Nvidia was worth 3.34 trillion dollars", "en"),
+    ("Nvidia valait 3,34 billions de dollars", "fr"),  # the long scale: 10^12
+    ("英伟达市值达到3.34万亿美元", "zh"),
+    ("エヌビディアの時価総額は3兆3400億ドルに達した", "ja"),
+])
+def test_an_amount_is_the_same_in_every_language(written: str, language: str) -> None:
+    german = "Der Börsenwert kletterte auf etwa 3,34 Billionen Dollar."
+    assert facts.unsupported(written, language, [(german, "de")]) == []
+    assert facts.unsupported(written.replace("3", "4", 1), language, [(german, "de")]) != []
+
+
 
 
 @pytest.mark.parametrize("sentence, instructs", [

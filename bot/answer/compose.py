@@ -31,6 +31,7 @@ LEAD_POOL = 3  # the lead is the first of this many articles that speaks of what
 RUNNER_UP = 0.4
 CLOSEST = 3  # articles an "I don't know" points to
 READ_POOL = 3  # articles the reader reads: the first this many that clear the relevance bars
+REORDER_MARGIN = 0.1  # how much surer of another article the reader must be to lead with it
 SHORT_CHARS = 80  # a span longer than this is no short answer: the sentence says it better
 
 
@@ -81,8 +82,9 @@ class Answer(BaseModel):
     short: str = Field("", description="the reader's answer, verbatim from citation 1, when "
                        "it is sure and the answer is short (a date, a name, an amount)")
     read_score: float | None = Field(
-        None, description="the reader's highest probability that a passage it read answers, "
-        "also when it declines: what min_answer is compared with")
+        None, description="the reader's highest probability that a passage answers, among "
+        "articles that name what is asked; also when it declines: what min_answer is "
+        "compared with")
     language: str = Field("", description="the question's: the bot's own words are in it")
     mode: Literal["extractive", "generated"] = Field(
         "extractive", description="extractive: verbatim sentences; generated: written by an LLM "
@@ -318,22 +320,22 @@ def _answered(question: str, articles: list[Candidate], candidates: list[Candida
         held = best.get(c.article.id)
         if held is None or readings[i].answers > held[1].answers:
             best[c.article.id] = (c, readings[i])
-    answering = [(c, r) for c, r in best.values()
-                 if r.answers >= min_answer and supported(q, names, c.article)]
-    top = max((r.answers for r in readings.values()), default=None)
+    named = [(c, r) for c, r in best.values() if supported(q, names, c.article)]
+    top = max((r.answers for _, r in named), default=None)
+    answering = [(c, r) for c, r in named if r.answers >= min_answer]
     if not answering:
         close = [ArticleRef.of(c.article) for c in articles]
         declined = abstain(question, language, close[:CLOSEST])
         declined.read_score = top
         return declined
-    answering.sort(key=lambda x: -x[1].answers)
-    lead_c, lead_r = answering[0]
+    # the retriever's order stands among articles the reader is about as sure of
+    lead_c, lead_r = next((c, r) for c, r in answering if r.answers >= top - REORDER_MARGIN)
     chosen = [_read_choice(lead_c, q, lead_r, lead_c.passage.start)]
     covered = {lead_c.aspect}
-    for c, r in answering[1:]:
+    for c, r in answering:
         if len(chosen) == max_citations:
             break
-        if c.aspect is not None and c.aspect not in covered:
+        if c is not lead_c and c.aspect is not None and c.aspect not in covered:
             covered.add(c.aspect)
             chosen.append(_read_choice(c, q, r, c.passage.start))
     citations = [_citation(n, c) for n, c in enumerate(chosen, 1)]
