@@ -31,10 +31,53 @@ log = logging.getLogger("newsdesk." + __name__)
 
 
 _KEPT_VERSIONS = 3  # as many as IndexStore keeps after a publish
+# indexed articles that may leave the catalogue without a recorded removal (an upgrade
+# from a release that recorded none): beyond this share of the served ones, a build refuses
+LOSS_SHARE = 0.02
 
 
 class BuildBusy(NewsdeskError):
     pass
+
+
+class CatalogueLoss(NewsdeskError):
+    """The catalogue lacks indexed articles that no removal asked for: a damaged or
+    half-rebuilt catalogue, not a change to publish."""
+
+
+def _served_hashes(store: IndexStore) -> dict[str, str]:
+    """Article id → content hash of the version served now; {} when none reads."""
+    if not isinstance(store, IndexStore):
+        published = getattr(store, "published_hashes", None)
+        return published() if published is not None else {}
+    versions = store.versions()
+    name = store.current_name() or (versions[-1] if versions else None)
+    if name is None:
+        return {}
+    try:
+        return store.manifest(name).articles
+    except IndexCorrupt:
+        return {}
+
+
+def refuse_unasked_losses(catalogue: Catalogue, served: dict[str, str]) -> None:
+    """CatalogueLoss when more than LOSS_SHARE of the served articles left the catalogue
+    with no removal recorded. Why: a catalogue that lost rows (damage, a rebuild killed
+    half-way) looks like a corpus that shrank, and publishing it would take those
+    articles out of every answer; refusing keeps the served index, which `doctor` then
+    restores the catalogue from."""
+    present = catalogue.hashes()
+    vanished = [aid for aid in served if aid not in present]
+    if not vanished:
+        return
+    unasked = sorted(set(vanished) - catalogue.removed())
+    if len(unasked) <= max(1, int(LOSS_SHARE * len(served))):
+        return
+    raise CatalogueLoss(
+        f"the catalogue lacks {len(unasked)} of the {len(served)} indexed articles and no "
+        f"removal asked for it ({', '.join(unasked[:3])}{' …' if len(unasked) > 3 else ''}): "
+        "nothing was published and the index keeps serving them; run `newsdesk doctor` to "
+        "restore the catalogue")
 
 
 class BuildProgress(BaseModel):
@@ -226,6 +269,9 @@ def build(catalogue: Catalogue, store: IndexStore, embedder: Embedder, cache_dir
         known = base.articles if base is not None else \
             previous.manifest.articles if previous is not None else {}
         old = _reuse(previous) if previous is not None and not incremental else {}
+        served = known if known and not full else _served_hashes(store)
+        if served:
+            refuse_unasked_losses(catalogue, served)
         articles = list(catalogue.articles())
         tick(articles_total=len(articles))
         parts: list[_Part] = []
