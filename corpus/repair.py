@@ -156,8 +156,8 @@ def _salvage(damaged: Path, fresh: Path, table: str) -> int:
     except sqlite3.Error:
         return 0
     copied = 0
+    dst = sqlite3.connect(fresh, timeout=30)
     try:
-        dst = sqlite3.connect(fresh, timeout=30)
         columns = _common_columns(src, dst, table)
         if not columns:
             return 0
@@ -176,8 +176,8 @@ def _salvage(damaged: Path, fresh: Path, table: str) -> int:
             with dst:
                 copied += dst.executemany(
                     f"INSERT OR IGNORE INTO {table} ({names}) VALUES ({marks})", rows).rowcount
-        dst.close()
     finally:
+        dst.close()  # every connection closed: the new file is sealed and renamed after
         src.close()
     return max(copied, 0)
 
