@@ -33,7 +33,7 @@ from index.builder import BuildBusy, build_lock
 from index.onnx_encoder import _FILES, PRECISIONS, _stamp, export_folder
 from index.provision import MODEL_DIRNAME
 from index.store import IndexCorrupt, IndexStore, Manifest
-from index.vector_cache import KEEP_DAYS, CacheError, VectorCache
+from index.vector_cache import KEEP_DAYS, CacheError, VectorCache, set_aside
 
 Status = Literal["ok", "repaired", "problem"]
 EXPORT_HOURS = 1.0  # an ONNX export's temp folder untouched this long belongs to a dead one
@@ -216,10 +216,7 @@ def _vectors(path: Path, fix: bool) -> Finding:
         if not fix:
             return Finding(part="vectors", status="problem", detail=(
                 f"{path} is damaged ({problem}); `newsdesk doctor` moves it aside"))
-        kept = path.with_name(f"{path.name}.damaged-{int(time.time())}")
-        path.rename(kept)
-        for suffix in ("-wal", "-shm"):
-            path.with_name(path.name + suffix).unlink(missing_ok=True)
+        kept = set_aside(path)
         return Finding(part="vectors", status="repaired", detail=(
             f"{path} was damaged ({problem}); moved to {kept.name}, the next "
             "`newsdesk index` computes the vectors it needs"))
