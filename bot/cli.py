@@ -11,6 +11,7 @@ from pathlib import Path
 
 from rich.markup import escape
 
+from bot import scrub
 from bot.answer import Answer, QuestionError
 from bot.messages import say
 from bot.progress import build_bar, count_bar, log_handler, stderr
@@ -516,7 +517,7 @@ def _configure_logging(verbose: bool) -> None:
     root = logging.getLogger()
     if root.handlers:
         return
-    root.addHandler(log_handler())
+    root.addHandler(scrub.install(log_handler()))
     root.setLevel(logging.WARNING)
     logging.getLogger("newsdesk").setLevel(logging.DEBUG if verbose else logging.INFO)
     logging.getLogger("discord").setLevel(logging.INFO)

@@ -33,7 +33,7 @@ from urllib.parse import urlsplit, urlunsplit
 import numpy as np
 from pydantic import BaseModel
 
-from bot import cues, facts
+from bot import cues, facts, scrub
 from bot.answer import Answer, Citation, Statement
 from bot.llm_reply import read_reply
 from bot.settings import BotSettings
@@ -375,6 +375,7 @@ class Writer:
         self._models_dir = settings.models_dir
         key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else ""
         self._secrets = [s for s in (key, urlsplit(url).password) if s]
+        scrub.protect(*self._secrets)  # a server may echo them into what is logged
         self._endpoint = url.rstrip("/") + "/chat/completions"
         self._headers = {"Authorization": f"Bearer {key or 'unused'}",
                          "Accept-Encoding": "identity",  # a compressed body could be a bomb
