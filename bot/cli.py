@@ -223,8 +223,15 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     from index.embedder import Embedder
 
     settings = BotSettings()
+
+    def rebuild() -> str:
+        stats = _desk_from(settings).reindex()
+        return (f"{stats.version} published ({stats.articles_total} articles; "
+                f"{stats.vectors_cached} vectors from the cache, {stats.vectors_computed} "
+                "computed)")
+
     findings = examine(settings, fix=not args.dry_run,
-                       model_check=lambda: Embedder(settings).load().id)
+                       model_check=lambda: Embedder(settings).load().id, rebuild=rebuild)
     for finding in findings:
         print(finding.line(), flush=True)
     return 1 if any(f.status == "problem" for f in findings) else 0
