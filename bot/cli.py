@@ -6,7 +6,7 @@ import argparse
 import json
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from rich.markup import escape
@@ -90,8 +90,35 @@ def render(answer: Answer) -> str:
     return "\n".join(lines).rstrip()
 
 
+# characters str.splitlines() (and many line readers) end a line at, which JSON leaves raw:
+# escaped, so one question is one output line for any reader
+_LINE_BREAKS = {"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"}
+SHOWN_CHARS = 200  # of a question echoed back in an error line
+
+
+def one_line_json(value: object) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    for char, escaped in _LINE_BREAKS.items():
+        text = text.replace(char, escaped)
+    return text
+
+
 def answer_json(answer: Answer) -> str:
-    return json.dumps(answer.model_dump(mode="json"), ensure_ascii=False)
+    return one_line_json(answer.model_dump(mode="json"))
+
+
+def _echoed(raw: bytes) -> str:
+    """A question as an error line shows it: a 5 MB line is not worth echoing whole."""
+    shown = raw[:SHOWN_CHARS * 4 + 4].decode("utf-8", "replace").strip()
+    return shown if len(shown) <= SHOWN_CHARS and len(raw) <= SHOWN_CHARS * 4 else \
+        shown[:SHOWN_CHARS] + "…"
+
+
+def _stdin_lines() -> Iterator[bytes]:
+    """Lines of standard input ended by \n alone (a \r before it is dropped): a bare \r,
+    \x85 or U+2028 inside a question does not end it."""
+    for raw in sys.stdin.buffer:  # bytes: one line that is not UTF-8 must not end the stream
+        yield raw.rstrip(b"\n").removesuffix(b"\r")
 
 
 _FILTER_KEYS = ("since", "outlet", "language")
@@ -128,16 +155,14 @@ def cmd_ask(args: argparse.Namespace) -> int:
     _ready(desk)
     if args.question == "-":
         status = 0
-        for raw in sys.stdin.buffer:  # bytes: one line that is not UTF-8 must not end the stream
+        for raw in _stdin_lines():
             if not raw.strip():
                 continue
             try:
                 question, given = _asked(raw, defaults)
                 answer = desk.ask(question, filters=Filters.read(**given))
             except NewsdeskError as exc:
-                shown = raw.decode("utf-8", "replace").strip()
-                print(json.dumps({"question": shown, "error": str(exc)}, ensure_ascii=False),
-                      flush=True)
+                print(one_line_json({"question": _echoed(raw), "error": str(exc)}), flush=True)
                 status = 1
                 continue
             print(answer_json(answer) if args.json else render(answer) + "\n", flush=True)
