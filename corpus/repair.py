@@ -61,7 +61,7 @@ def rebuild(path: Path, restore: Iterable[Article]) -> Rebuilt:
     complete; until then the damaged file stays where it was, and a second `doctor` starts
     over."""
     remove_leftovers(path)
-    kept = path.with_name(f"{path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
+    kept = _free_name(path.with_name(f"{path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}"))
     _keep(path, kept)
     tmp = path.with_name(f"{path.name}{_BUILDING}{os.getpid()}")
     try:
@@ -85,6 +85,17 @@ def remove_leftovers(path: Path) -> int:
     for leftover in found:
         leftover.unlink(missing_ok=True)
     return len(found)
+
+
+def _free_name(wanted: Path) -> Path:
+    """`wanted`, or `wanted-2`, `-3`…: a rebuild killed within the same second left a kept
+    file of that name (a hard link of the damaged file, which linking again would refuse
+    and copying onto would find to be itself)."""
+    candidate, n = wanted, 1
+    while any(candidate.with_name(candidate.name + s).exists() for s in ("", *_SIDECARS)):
+        n += 1
+        candidate = wanted.with_name(f"{wanted.name}-{n}")
+    return candidate
 
 
 def _keep(path: Path, kept: Path) -> None:
