@@ -6,11 +6,12 @@ import argparse
 import json
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from rich.markup import escape
 
+from bot import scrub
 from bot.answer import Answer, QuestionError
 from bot.messages import say
 from bot.progress import build_bar, count_bar, log_handler, stderr
@@ -89,8 +90,35 @@ def render(answer: Answer) -> str:
     return "\n".join(lines).rstrip()
 
 
+# characters str.splitlines() (and many line readers) end a line at, which JSON leaves raw:
+# escaped, so one question is one output line for any reader
+_LINE_BREAKS = {"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"}
+SHOWN_CHARS = 200  # of a question echoed back in an error line
+
+
+def one_line_json(value: object) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    for char, escaped in _LINE_BREAKS.items():
+        text = text.replace(char, escaped)
+    return text
+
+
 def answer_json(answer: Answer) -> str:
-    return json.dumps(answer.model_dump(mode="json"), ensure_ascii=False)
+    return one_line_json(answer.model_dump(mode="json"))
+
+
+def _echoed(raw: bytes) -> str:
+    """A question as an error line shows it: a 5 MB line is not worth echoing whole."""
+    shown = raw[:SHOWN_CHARS * 4 + 4].decode("utf-8", "replace").strip()
+    return shown if len(shown) <= SHOWN_CHARS and len(raw) <= SHOWN_CHARS * 4 else \
+        shown[:SHOWN_CHARS] + "…"
+
+
+def _stdin_lines() -> Iterator[bytes]:
+    """Lines of standard input ended by \n alone (a \r before it is dropped): a bare \r,
+    \x85 or U+2028 inside a question does not end it."""
+    for raw in sys.stdin.buffer:  # bytes: one line that is not UTF-8 must not end the stream
+        yield raw.rstrip(b"\n").removesuffix(b"\r")
 
 
 _FILTER_KEYS = ("since", "outlet", "language")
@@ -127,16 +155,14 @@ def cmd_ask(args: argparse.Namespace) -> int:
     _ready(desk)
     if args.question == "-":
         status = 0
-        for raw in sys.stdin.buffer:  # bytes: one line that is not UTF-8 must not end the stream
+        for raw in _stdin_lines():
             if not raw.strip():
                 continue
             try:
                 question, given = _asked(raw, defaults)
                 answer = desk.ask(question, filters=Filters.read(**given))
             except NewsdeskError as exc:
-                shown = raw.decode("utf-8", "replace").strip()
-                print(json.dumps({"question": shown, "error": str(exc)}, ensure_ascii=False),
-                      flush=True)
+                print(one_line_json({"question": _echoed(raw), "error": str(exc)}), flush=True)
                 status = 1
                 continue
             print(answer_json(answer) if args.json else render(answer) + "\n", flush=True)
@@ -228,8 +254,15 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     from index.embedder import Embedder
 
     settings = BotSettings()
+
+    def rebuild() -> str:
+        stats = _desk_from(settings).reindex()
+        return (f"{stats.version} published ({stats.articles_total} articles; "
+                f"{stats.vectors_cached} vectors from the cache, {stats.vectors_computed} "
+                "computed)")
+
     findings = examine(settings, fix=not args.dry_run,
-                       model_check=lambda: Embedder(settings).load().id)
+                       model_check=lambda: Embedder(settings).load().id, rebuild=rebuild)
     for finding in findings:
         print(finding.line(), flush=True)
     return 1 if any(f.status == "problem" for f in findings) else 0
@@ -527,7 +560,7 @@ def _configure_logging(verbose: bool) -> None:
     root = logging.getLogger()
     if root.handlers:
         return
-    root.addHandler(log_handler())
+    root.addHandler(scrub.install(log_handler()))
     root.setLevel(logging.WARNING)
     logging.getLogger("newsdesk").setLevel(logging.DEBUG if verbose else logging.INFO)
     logging.getLogger("discord").setLevel(logging.INFO)

@@ -33,7 +33,7 @@ from index.builder import BuildBusy, build_lock
 from index.onnx_encoder import _FILES, PRECISIONS, _stamp, export_folder
 from index.provision import MODEL_DIRNAME
 from index.store import IndexCorrupt, IndexStore, Manifest
-from index.vector_cache import KEEP_DAYS, CacheError, VectorCache
+from index.vector_cache import KEEP_DAYS, CacheError, VectorCache, set_aside
 
 Status = Literal["ok", "repaired", "problem"]
 EXPORT_HOURS = 1.0  # an ONNX export's temp folder untouched this long belongs to a dead one
@@ -68,16 +68,26 @@ class _Versions:
         return max(self.intact) if self.intact else None
 
 
+Rebuild = Callable[[], str]  # builds the index from the catalogue; says what it published
+
+
 def examine(settings: BotSettings, *, fix: bool,
-            model_check: Callable[[], str] | None = None) -> list[Finding]:
+            model_check: Callable[[], str] | None = None,
+            rebuild: Rebuild | None = None) -> list[Finding]:
     """Every part, in the order a repair needs them: the index first, since it restores
-    the catalogue."""
+    the catalogue; then, the catalogue sound, a served version found damaged is rebuilt
+    (`rebuild`: the CLI passes a real build, which takes what it can from the vector
+    cache) before the pointer is judged."""
     store = IndexStore(settings.index_dir)
     versions = _Versions(store)
+    found = [_catalogue(settings.catalogue_path, versions, store, fix),
+             _registry(settings.catalogue_path)]
+    index = _index(versions, store, fix, rebuild)
+    if index.status == "repaired":
+        versions = _Versions(store)
     return [
-        _catalogue(settings.catalogue_path, versions, store, fix),
-        _registry(settings.catalogue_path),
-        _index(versions),
+        *found,
+        index,
         _pointer(store, versions, fix),
         _leftovers(store, fix),
         _model(settings, versions, model_check),
@@ -130,14 +140,27 @@ def _registry(path: Path) -> Finding:
     return Finding(part="registry", status="ok", detail=f"{len(sources)} sources")
 
 
-def _index(versions: _Versions) -> Finding:
+def _index(versions: _Versions, store: IndexStore, fix: bool,
+           rebuild: Rebuild | None) -> Finding:
     if not versions.names:
         return Finding(part="index", status="ok", detail="no version yet (`newsdesk index`)")
     parts = [f"{n} ok" if n in versions.intact else f"{n} damaged ({versions.damaged[n]})"
              for n in versions.names]
+    served = store.current_name() or versions.names[-1]
+    if served in versions.damaged and fix and rebuild is not None:
+        try:
+            done = rebuild()
+        except NewsdeskError as exc:
+            return Finding(part="index", status="problem", detail=", ".join(parts) +
+                           f"; rebuilding it failed: {exc}")
+        return Finding(part="index", status="repaired", detail=", ".join(parts) +
+                       f"; rebuilt: {done}")
     if not versions.intact:
         return Finding(part="index", status="problem", detail=", ".join(parts) +
-                       "; run `newsdesk index --full` to rebuild it")
+                       "; run `newsdesk doctor` (or `newsdesk index --full`) to rebuild it")
+    if served in versions.damaged:
+        return Finding(part="index", status="problem", detail=", ".join(parts) +
+                       "; `newsdesk doctor` (or `newsdesk index`) rebuilds it")
     return Finding(part="index", status="ok", detail=", ".join(parts))
 
 
@@ -216,10 +239,7 @@ def _vectors(path: Path, fix: bool) -> Finding:
         if not fix:
             return Finding(part="vectors", status="problem", detail=(
                 f"{path} is damaged ({problem}); `newsdesk doctor` moves it aside"))
-        kept = path.with_name(f"{path.name}.damaged-{int(time.time())}")
-        path.rename(kept)
-        for suffix in ("-wal", "-shm"):
-            path.with_name(path.name + suffix).unlink(missing_ok=True)
+        kept = set_aside(path)
         return Finding(part="vectors", status="repaired", detail=(
             f"{path} was damaged ({problem}); moved to {kept.name}, the next "
             "`newsdesk index` computes the vectors it needs"))

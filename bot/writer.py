@@ -12,7 +12,9 @@ against unrelated text of the passage's language, calibrated by
 left, or the server is slow, down or talks nonsense, the member gets the
 extractive answer, within the same deadline. Quotes are never rewritten.
 
-`openai` is imported only when a server is configured: offline is the default.
+The call is plain HTTP (`httpx`, imported only when a server is configured: offline is
+the default), read by `bot.llm_reply` in bounded memory: a hostile server can waste the
+deadline, never the host's memory.
 """
 
 from __future__ import annotations
@@ -31,8 +33,9 @@ from urllib.parse import urlsplit, urlunsplit
 import numpy as np
 from pydantic import BaseModel
 
-from bot import cues, facts
+from bot import cues, facts, scrub
 from bot.answer import Answer, Citation, Statement
+from bot.llm_reply import read_reply
 from bot.settings import BotSettings
 from corpus.chunker import split_sentences
 from corpus.errors import NewsdeskError
@@ -41,13 +44,14 @@ from index.embedder import Embedder
 from index.language_bias import LanguageNull, language_null
 
 if TYPE_CHECKING:
-    from openai import OpenAI
+    import httpx
 
 log = logging.getLogger("newsdesk." + __name__)
 
 MAX_SENTENCES = 4
 MAX_REPLY_CHARS = 4000  # a reply longer than this is not the 1–4 sentences asked for
 MAX_SENTENCE_CHARS = 400
+_READ_BYTES = 16 << 10  # read off the socket at a time: all a reply holds in memory at once
 NO_ANSWER = "NO_ANSWER"
 MIN_SHARED_WORDS = 0.5  # same language: `eval/calibrate_writer.py` prints what it keeps
 LANGUAGE_NAMES = {
@@ -370,7 +374,7 @@ class Writer:
     """One configured chat-completions server; thread-safe, as the bot answers in threads."""
 
     def __init__(self, settings: BotSettings) -> None:
-        from openai import OpenAI  # only when configured: the offline path never loads it
+        import httpx  # only when configured: the offline path never loads it
 
         if not settings.llm_model.strip():
             raise WriterError("NEWSDESK_LLM_URL is set but NEWSDESK_LLM_MODEL is not: name the "
@@ -387,9 +391,13 @@ class Writer:
         self._models_dir = settings.models_dir
         key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else ""
         self._secrets = [s for s in (key, urlsplit(url).password) if s]
+        scrub.protect(*self._secrets)  # a server may echo them into what is logged
+        self._endpoint = url.rstrip("/") + "/chat/completions"
+        self._headers = {"Authorization": f"Bearer {key or 'unused'}",
+                         "Accept-Encoding": "identity",  # a compressed body could be a bomb
+                         "Accept": "text/event-stream, application/json"}
         # no retries: one deadline bounds the whole call, and a 429 means "not now"
-        self._client: OpenAI = OpenAI(base_url=url, api_key=key or "unused", max_retries=0,
-                                      timeout=self.deadline)
+        self._http: httpx.Client = httpx.Client(timeout=self.deadline, follow_redirects=False)
         self._null: LanguageNull | None = None
         self._lock = threading.Lock()
         self._health = WriterHealth(server=self.server, model=self.model)
@@ -490,39 +498,28 @@ class Writer:
             outcome.put_nowait(("error", exc))
 
     def _request(self, request: list[dict[str, str]], end: float, held: dict[str, Any]) -> str:
+        """One POST, its body read in blocks (see `bot.llm_reply`): at most MAX_REPLY_BYTES,
+        no line past MAX_LINE_BYTES, nothing after the deadline."""
+        import httpx
+
         remaining = max(end - time.monotonic(), 0.01)
-        create = self._client.chat.completions.create
-        if not self.stream:
-            raw = self._client.chat.completions.with_streaming_response.create
-            with raw(model=self.model, messages=request, temperature=0,
-                     timeout=remaining) as response:  # type: ignore[arg-type]
-                held["stream"] = response  # so the deadline can close it
-                completion = response.parse()
-            if not completion.choices:
-                raise ValueError("no choices")
-            content = completion.choices[0].message.content
-            if not isinstance(content, str):
-                raise ValueError("no message content")
-            return content
-        stream = create(model=self.model, messages=request, temperature=0, stream=True,
-                        timeout=remaining)  # type: ignore[arg-type]
-        held["stream"] = stream
-        parts: list[str] = []
-        size = 0
-        try:
-            for chunk in stream:
-                if held.get("abandoned") or time.monotonic() > end:
-                    raise TimeoutError("past the deadline")
-                for choice in chunk.choices:
-                    piece = choice.delta.content if choice.delta else None
-                    if piece:
-                        parts.append(piece)
-                        size += len(piece)
-                if size > MAX_REPLY_CHARS:
-                    raise ValueError("the reply is far longer than the sentences asked for")
-        finally:
-            self._close(stream)
-        return "".join(parts)
+        body = {"model": self.model, "messages": request, "temperature": 0,
+                "stream": self.stream}
+        with self._http.stream("POST", self._endpoint, json=body, headers=self._headers,
+                               timeout=httpx.Timeout(remaining)) as response:
+            held["stream"] = response  # so the deadline can close it
+            if response.status_code >= 400:
+                raise _HTTPStatus(response.status_code)
+            encoding = response.headers.get("content-encoding", "identity").lower()
+            if encoding not in ("", "identity"):
+                raise ValueError(f"a {encoding}-compressed reply, which was not asked for")
+
+            def stop() -> bool:
+                return bool(held.get("abandoned")) or time.monotonic() > end
+
+            return read_reply(response.iter_raw(_READ_BYTES),
+                              response.headers.get("content-type", ""), stop,
+                              max_chars=MAX_REPLY_CHARS)
 
     @staticmethod
     def _close(stream: object) -> None:
@@ -532,27 +529,35 @@ class Writer:
 
     def _explain(self, exc: BaseException) -> WriterError:
         """A failure as something an operator can act on, with no secret in it."""
-        import openai
+        import httpx
 
-        if isinstance(exc, openai.APITimeoutError | TimeoutError):
+        status = exc.status if isinstance(exc, _HTTPStatus) else None
+        if isinstance(exc, httpx.TimeoutException | TimeoutError):
             text = f"the LLM server did not answer within {self.deadline:g} s " \
                    "(NEWSDESK_LLM_DEADLINE)"
-        elif isinstance(exc, openai.APIConnectionError):
-            cause = exc.__cause__ or exc
-            text = f"cannot reach the LLM server at {self.server} ({cause.__class__.__name__})"
-        elif isinstance(exc, openai.RateLimitError):
+        elif isinstance(exc, httpx.TransportError):
+            text = f"cannot reach the LLM server at {self.server} ({exc.__class__.__name__})"
+        elif status == 429:
             text = "the LLM server is rate-limiting requests (HTTP 429); try again later"
-        elif isinstance(exc, openai.AuthenticationError | openai.PermissionDeniedError):
-            text = (f"the LLM server refused the request (HTTP {exc.status_code}): check "
+        elif status in (401, 403):
+            text = (f"the LLM server refused the request (HTTP {status}): check "
                     "NEWSDESK_LLM_API_KEY")
-        elif isinstance(exc, openai.NotFoundError):
+        elif status == 404:
             text = (f"the LLM server has no such model or endpoint (HTTP 404): check "
                     f"NEWSDESK_LLM_URL ({self.server}) and NEWSDESK_LLM_MODEL ({self.model})")
-        elif isinstance(exc, openai.APIStatusError):
-            text = f"the LLM server failed (HTTP {exc.status_code})"
+        elif status is not None:
+            text = f"the LLM server failed (HTTP {status})"
         else:
             text = f"the LLM server's reply is not a usable chat completion " \
                    f"({exc.__class__.__name__}: {str(exc)[:120]})"
         for secret in self._secrets:
             text = text.replace(secret, "***")
         return WriterError(text)
+
+
+class _HTTPStatus(Exception):
+    """The server answered with an error status; its body is not read (it may be huge)."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(f"HTTP {status}")
+        self.status = status

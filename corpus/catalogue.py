@@ -66,6 +66,10 @@ _STEPS: list[Step] = [
     "CREATE INDEX IF NOT EXISTS articles_kept_hash ON articles(duplicate_of, id, hash)",
     # one word per idea: who published an article is its outlet; a source is what we read
     rename_column("articles", "source", "outlet"),
+    # the articles that left on purpose (a source removed, a file gone, `delete`): an index
+    # build tells them from articles a damaged or half-rebuilt catalogue lost, and refuses
+    # to publish the disappearance of the latter
+    "CREATE TABLE IF NOT EXISTS removals (id TEXT PRIMARY KEY, at REAL NOT NULL)",
 ]
 
 
@@ -143,13 +147,22 @@ def unlist(db: sqlite3.Connection, source_id: str, ids: Iterable[str] | None = N
     removed = 0
     for _, aid in pairs:
         if not db.execute("SELECT 1 FROM listings WHERE article_id = ?", (aid,)).fetchone():
-            removed += db.execute("DELETE FROM articles WHERE id = ?", (aid,)).rowcount
+            gone = db.execute("DELETE FROM articles WHERE id = ?", (aid,)).rowcount
+            if gone:
+                _record_removals(db, [aid])
+            removed += gone
     # what older releases read as the article's one source: one that still lists it
     db.execute("UPDATE articles SET source_id = (SELECT MIN(source_id) FROM listings WHERE "
                "article_id = articles.id) WHERE source_id = ? AND id NOT IN (SELECT article_id "
                "FROM listings WHERE source_id = ?)", (source_id, source_id))
     _hand_over_duplicates(db)
     return removed
+
+
+def _record_removals(db: sqlite3.Connection, ids: list[str]) -> None:
+    now = time.time()
+    db.executemany("INSERT OR REPLACE INTO removals (id, at) VALUES (?, ?)",
+                   [(aid, now) for aid in ids])
 
 
 def _hand_over_duplicates(db: sqlite3.Connection) -> None:
@@ -311,7 +324,13 @@ class Catalogue:
         with self._connect() as db:
             db.executemany("DELETE FROM listings WHERE article_id = ?", wanted)
             cur = db.executemany("DELETE FROM articles WHERE id = ?", wanted)
+            _record_removals(db, [i for (i,) in wanted])
             return cur.rowcount
+
+    def removed(self) -> set[str]:
+        """Ids of the articles that left the catalogue on purpose (see `_STEPS`)."""
+        with self._connect() as db:
+            return {r[0] for r in db.execute("SELECT id FROM removals")}
 
     def unlist(self, source_id: str, ids: Iterable[str]) -> int:
         """See `unlist`: a folder's files that are gone leave it, and the catalogue too

@@ -142,12 +142,12 @@ class Home:
                 "NEWSDESK_FETCH_TIMEOUT": "2", "NEWSDESK_FETCH_DEADLINE": "5",
                 "PYTHONPATH": str(REPO), "COLUMNS": "80"}
 
-    def start(self, *args: str, stdin: bytes = b"") -> Proc:
-        return Proc(list(args), self.env(), self.path, stdin)
+    def start(self, *args: str, stdin: bytes = b"", env: dict[str, str] | None = None) -> Proc:
+        return Proc(list(args), {**self.env(), **(env or {})}, self.path, stdin)
 
     def run(self, *args: str, stdin: bytes = b"", kill_at: float | None = None,
-            limit: float = 900.0) -> Run:
-        return self.start(*args, stdin=stdin).finish(kill_at, limit)
+            limit: float = 900.0, env: dict[str, str] | None = None) -> Run:
+        return self.start(*args, stdin=stdin, env=env).finish(kill_at, limit)
 
     def copy(self, dest: Path) -> Home:
         shutil.copytree(self.path, dest, symlinks=True)
@@ -597,12 +597,138 @@ def _answered(result: object) -> bool:
         bool(m.content) and "Something went wrong" not in m.content)) for m in messages)
 
 
+# -- issue 21: repairs killed, hostile model servers, bit rot, a damaged vector cache --------
+
+def _xor_pages(path: Path) -> None:
+    """Every page of a SQLite file after the first overwritten (its WAL folded in first)."""
+    with sqlite3.connect(path) as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    data = path.read_bytes()
+    path.write_bytes(data[:4096] + bytes(b ^ 0x5A for b in data[4096:]))
+
+
+def _served_whole(home: Home) -> int:
+    """How many served articles' stored texts do not read back as written."""
+    try:
+        version = IndexStore(home.index).load()
+        return len(version.article_ids) - len(version.texts(version.article_ids))
+    except Exception:
+        return 1
+
+
+def area_kill_doctor(c: Campaign) -> Tally:
+    """`doctor` killed while it rebuilds a damaged catalogue (once the damaged file is kept,
+    then at a random moment): a second `doctor` and an `index` must serve every article."""
+    t = Tally("kill -9 doctor", MODEL_CAP)
+    want = set(c.base.served() or {})  # type: ignore[union-attr]
+    for i in range(c.args.doctor_kills):
+        home = c.fresh(f"kill-doctor-{i}")
+        _xor_pages(home.catalogue_path)
+        proc = home.start("doctor")
+        deadline = time.monotonic() + 300
+        while not list(home.path.glob("catalogue.sqlite3.damaged-*")) and \
+                proc.proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.002)
+        at = time.monotonic() - proc.started + c.rnd.uniform(0.0, 0.4)
+        killed = proc.finish(kill_at=at)
+        doctor = home.run("doctor")
+        index = home.run("index")
+        served = set(home.served() or {})
+        problem, ids = home.catalogue()
+        lost = len(want - served) + len(want - ids)
+        t.add(index, killed.code in (None, 0, 1) and doctor.code in (0, 1) and index.code == 0
+              and problem is None, lost, f"doctor killed at {at:.2f} s")
+    return t
+
+
+def area_llm(c: Campaign) -> Tally:
+    """`ask` with a hostile OpenAI-compatible server, streamed and not: each answered (from
+    quotes when the writing fails) within the deadline, memory within the model's cap, the
+    key in no output (`-v`: DEBUG)."""
+    import llm_server as ls
+
+    t = Tally("hostile model", MODEL_CAP)
+    key = "sk-campaign-SECRET-21"
+    deadline = 5.0
+    modes: dict[str, object] = {
+        "stall": ls.stall, "trickle": ls.trickle, "malformed": ls.malformed,
+        "malformed stream": ls.malformed_stream, "endless body": ls.endless_body,
+        "endless line": ls.endless_line, "echoes the key": ls.echo_key,
+        "HTTP 500": ls.Failure(500, f"bad key {key}"), "HTTP 429": ls.Failure(429),
+        "JSON to a stream": ls.plain_whatever_asked(ls.Reply("Korea suspended it [1].")),
+        "a stream to JSON": ls.streamed_whatever_asked(ls.Reply("Korea suspended it [1].")),
+    }
+    home = c.fresh("llm")
+    with ls.LLMServer() as server:
+        for stream in ("true", "false"):
+            env = {"NEWSDESK_LLM_URL": server.url, "NEWSDESK_LLM_MODEL": "m",
+                   "NEWSDESK_LLM_API_KEY": key, "NEWSDESK_LLM_STREAM": stream,
+                   "NEWSDESK_LLM_DEADLINE": str(deadline)}
+            for name, mode in modes.items():
+                server.script(mode)  # type: ignore[arg-type]
+                run = home.run("-v", "ask", "--json", QUESTIONS[0], env=env, limit=300)
+                got = answers(run)
+                leaked = key in run.out or key in run.err
+                ok = run.code == 0 and bool(got) and bool(got[0].get("citations")) and \
+                    not leaked
+                t.add(run, ok, int(leaked), f"{name} (stream {stream})")
+    return t
+
+
+def area_bit_rot(c: Campaign) -> Tally:
+    """Eight bytes of the served segment's articles.jsonl flipped, size and time restored:
+    after an `ask` that meets them, `index` rebuilds; on another copy `doctor` does."""
+    t = Tally("bit rot", MODEL_CAP)
+    for repair in ("index", "doctor"):
+        home = c.fresh(f"bit-rot-{repair}")
+        store = IndexStore(home.index)
+        manifest = store.manifest(store.current_name() or store.versions()[-1])
+        path = home.index / (manifest.segments or [])[-1].name / "articles.jsonl"
+        before = path.stat()
+        data = bytearray(path.read_bytes())
+        at = data.index(b'"text":"') + 20
+        data[at:at + 8] = bytes(b ^ 0x01 if 0x61 <= b <= 0x79 else b for b in data[at:at + 8])
+        path.write_bytes(bytes(data))
+        os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+        asked = home.run("ask", "--json", "-", stdin=questions(6))
+        t.add(asked, asked.code == 0, what=f"{repair}: ask over the damage")
+        fixed = home.run(repair)
+        lost = _served_whole(home)
+        t.add(fixed, fixed.code == 0 and "up to date" not in fixed.out, lost,
+              f"{repair} repairs")
+    return t
+
+
+def area_vector_cache(c: Campaign) -> Tally:
+    """A vector cache that is not a database, then a new article: `index` sets the cache
+    aside in one line and serves the article."""
+    t = Tally("vector cache", MODEL_CAP)
+    home = c.fresh("vector-cache")
+    cache = home.path / "vectors.sqlite3"
+    cache.write_bytes(b"this is not a database" * 1000)
+    for suffix in ("-wal", "-shm"):
+        cache.with_name(cache.name + suffix).unlink(missing_ok=True)
+    extra = c.tmp / "cache-extra.json"
+    extra.write_text(json.dumps({"id": "campaign-cache", "title": "Mistral opens Paris lab",
+                                 "language": "en", "text": "Mistral AI opened a research "
+                                 "lab in Paris on Monday with 200 engineers."}), "utf-8")
+    home.run("ingest", str(extra))
+    index = home.run("index")
+    said = [x for x in index.err.splitlines() if "vector cache" in x]
+    served = home.served() or {}
+    t.add(index, index.code == 0 and len(said) == 1, int("campaign-cache" not in served),
+          "index past a damaged cache")
+    return t
+
+
 # -- main --------------------------------------------------------------------------------------
 
 AREAS: dict[str, Callable[[Campaign], Tally]] = {
     "base": area_base, "kill-index": area_kill_index, "kill-ingest": area_kill_ingest,
     "concurrency": area_concurrency, "corruption": area_corruption, "files": area_files,
     "http": area_http, "fuzz": area_fuzz, "discord": area_discord,
+    "kill-doctor": area_kill_doctor, "llm": area_llm, "bit-rot": area_bit_rot,
+    "vector-cache": area_vector_cache,
 }
 NEEDS_BASE = set(AREAS) - {"base", "files", "http"}
 
@@ -613,6 +739,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
                     help=f"comma-separated, from {', '.join(AREAS)}")
     ap.add_argument("--kills", type=int, default=4, help="kill -9 of `index --full`")
     ap.add_argument("--ingest-kills", type=int, default=3, help="kill -9 of `ingest`")
+    ap.add_argument("--doctor-kills", type=int, default=4,
+                    help="kill -9 of `doctor` rebuilding a damaged catalogue")
     ap.add_argument("--records", type=int, default=5000, help="records in the JSONL ingested")
     ap.add_argument("--questions", type=int, default=1500, help="fuzzed questions")
     ap.add_argument("--asks", type=int, default=50, help="concurrent Discord /ask")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import fcntl
 import logging
+import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -25,16 +26,59 @@ from index.embedder import Embedder
 from index.language_bias import language_means
 from index.passage_text import RECIPE, passage_input
 from index.store import IndexCorrupt, IndexMissing, IndexStore, IndexVersion, Manifest
-from index.vector_cache import VectorCache, encode, text_key
+from index.vector_cache import encode, open_cache, replace_damaged, text_key
 
 log = logging.getLogger("newsdesk." + __name__)
 
 
 _KEPT_VERSIONS = 3  # as many as IndexStore keeps after a publish
+# indexed articles that may leave the catalogue without a recorded removal (an upgrade
+# from a release that recorded none): beyond this share of the served ones, a build refuses
+LOSS_SHARE = 0.02
 
 
 class BuildBusy(NewsdeskError):
     pass
+
+
+class CatalogueLoss(NewsdeskError):
+    """The catalogue lacks indexed articles that no removal asked for: a damaged or
+    half-rebuilt catalogue, not a change to publish."""
+
+
+def _served_hashes(store: IndexStore) -> dict[str, str]:
+    """Article id → content hash of the version served now; {} when none reads."""
+    if not isinstance(store, IndexStore):
+        published = getattr(store, "published_hashes", None)
+        return published() if published is not None else {}
+    versions = store.versions()
+    name = store.current_name() or (versions[-1] if versions else None)
+    if name is None:
+        return {}
+    try:
+        return store.manifest(name).articles
+    except IndexCorrupt:
+        return {}
+
+
+def refuse_unasked_losses(catalogue: Catalogue, served: dict[str, str]) -> None:
+    """CatalogueLoss when more than LOSS_SHARE of the served articles left the catalogue
+    with no removal recorded. Why: a catalogue that lost rows (damage, a rebuild killed
+    half-way) looks like a corpus that shrank, and publishing it would take those
+    articles out of every answer; refusing keeps the served index, which `doctor` then
+    restores the catalogue from."""
+    present = catalogue.hashes()
+    vanished = [aid for aid in served if aid not in present]
+    if not vanished:
+        return
+    unasked = sorted(set(vanished) - catalogue.removed())
+    if len(unasked) <= max(1, int(LOSS_SHARE * len(served))):
+        return
+    raise CatalogueLoss(
+        f"the catalogue lacks {len(unasked)} of the {len(served)} indexed articles and no "
+        f"removal asked for it ({', '.join(unasked[:3])}{' …' if len(unasked) > 3 else ''}): "
+        "nothing was published and the index keeps serving them; run `newsdesk doctor` to "
+        "restore the catalogue")
 
 
 class BuildProgress(BaseModel):
@@ -178,7 +222,7 @@ def prune_cache(catalogue: Catalogue, embedder: Embedder, vector_cache: Path,
     this catalogue uses (see index/vector_cache.py: the cache may be shared, so what
     another home needs is known only by its use). Cost: chunking the catalogue (no
     model work), a key lookup and a 12-byte date per text, one range of the dates' index."""
-    cache = VectorCache(vector_cache)
+    cache = open_cache(vector_cache)
     try:
         passages, sentences = _texts([_Part(a, chunk(a)) for a in catalogue.articles()])
         keys = list(dict.fromkeys(text_key(embedder.passage_prefix, t)
@@ -188,6 +232,38 @@ def prune_cache(catalogue: Catalogue, embedder: Embedder, vector_cache: Path,
         return PruneStats(kept=kept, removed=removed, left=cache.rows())
     finally:
         cache.close()
+
+
+def _embed(embedder: Embedder, vector_cache: Path | None, passages: list[str],
+           sentences: list[str], state: BuildProgress, tick: Callable[..., None]
+           ) -> tuple[tuple[np.ndarray, int], tuple[np.ndarray, int]]:
+    """Vectors of the passages and the sentences, through the cache. A cache found damaged
+    while it is read (its header opened fine) is set aside and the work done again with a
+    new one: derived data never stops a build."""
+    for attempt in (1, 2):
+        cache = open_cache(vector_cache) if vector_cache is not None else None
+        state.passages_embedded = state.sentences_embedded = 0
+        try:
+            done = (encode(embedder, cache, passages,
+                           progress=lambda n: tick(passages_embedded=state.passages_embedded + n),
+                           label="passages"),
+                    encode(embedder, cache, sentences,
+                           progress=lambda n: tick(
+                               sentences_embedded=state.sentences_embedded + n),
+                           label="sentences"))
+        except sqlite3.DatabaseError as exc:
+            if cache is None or attempt == 2:
+                raise
+            cache.close()
+            cache = None
+            assert vector_cache is not None
+            replace_damaged(vector_cache, str(exc)).close()
+            continue
+        finally:
+            if cache is not None:
+                cache.close()
+        return done
+    raise AssertionError("unreachable")
 
 
 def _stack(blocks: list[np.ndarray | None], embedder: Embedder) -> np.ndarray:
@@ -226,6 +302,9 @@ def build(catalogue: Catalogue, store: IndexStore, embedder: Embedder, cache_dir
         known = base.articles if base is not None else \
             previous.manifest.articles if previous is not None else {}
         old = _reuse(previous) if previous is not None and not incremental else {}
+        served = known if known and not full else _served_hashes(store)
+        if served:
+            refuse_unasked_losses(catalogue, served)
         articles = list(catalogue.articles())
         tick(articles_total=len(articles))
         parts: list[_Part] = []
@@ -258,19 +337,8 @@ def build(catalogue: Catalogue, store: IndexStore, embedder: Embedder, cache_dir
         passage_inputs, sentence_inputs = _texts(fresh)
         tick(phase="embed", passages_to_embed=len(passage_inputs),
              sentences_to_embed=len(sentence_inputs))
-        cache = VectorCache(vector_cache) if vector_cache is not None else None
-        try:
-            passage_vectors, computed = encode(
-                embedder, cache, passage_inputs,
-                progress=lambda n: tick(passages_embedded=state.passages_embedded + n),
-                label="passages")
-            sentence_vectors, computed_s = encode(
-                embedder, cache, sentence_inputs,
-                progress=lambda n: tick(sentences_embedded=state.sentences_embedded + n),
-                label="sentences")
-        finally:
-            if cache is not None:
-                cache.close()
+        (passage_vectors, computed), (sentence_vectors, computed_s) = _embed(
+            embedder, vector_cache, passage_inputs, sentence_inputs, state, tick)
         computed += computed_s
         languages, means = language_means(embedder, cache_dir)
 

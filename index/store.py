@@ -27,6 +27,7 @@ publish or merge rewrites them.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -477,10 +478,24 @@ class IndexVersion:
                if a.content_hash == self.articles[aid].content_hash}
         if len(out) < len(wanted):
             lost = [aid for aid in wanted if aid not in out]
+            self._distrust(lost)
             log.warning("the index %s holds %d article(s) whose stored text does not match "
-                        "its hash (%s): left out of answers; `newsdesk index --full` "
-                        "rewrites them", self.name, len(lost), ", ".join(lost[:5]))
+                        "its hash (%s): left out of answers; `newsdesk index` (or `newsdesk "
+                        "doctor`) rebuilds them", self.name, len(lost), ", ".join(lost[:5]))
         return out
+
+    def _distrust(self, ids: list[str]) -> None:
+        """Drop the stamps of the segments holding `ids`: their files changed without their
+        size or time changing (bit rot), so the next build hashes them in full, finds the
+        damage and rebuilds instead of saying "up to date". Best effort (a read-only index
+        is hashed at every load anyway)."""
+        position = self.article_position
+        for aid in ids:
+            s = int(np.searchsorted(self.article_bounds, position[aid], side="right")) - 1
+            path = self.segments[s].records.path
+            if path is not None:
+                with contextlib.suppress(OSError):
+                    (path.parent / STAMP).unlink(missing_ok=True)
 
     def quotable(self, ids: Iterable[str]) -> dict[str, Article]:
         """`texts`, less the articles the catalogue has changed or dropped since this
@@ -777,6 +792,7 @@ class IndexStore:
                     fresh[file] = seen
                     continue
                 if _sha256(folder / file) != digest:
+                    stamp_path.unlink(missing_ok=True)  # every later check hashes again
                     raise _damaged(name, f"{folder.name}/{file} does not match its checksum")
                 fresh[file] = seen
         except OSError as exc:

@@ -86,6 +86,10 @@ def today() -> int:
 
 
 class CacheError(NewsdeskError):
+    """The cache file cannot be used; `reason` is SQLite's word for why."""
+
+    reason: str = ""
+
     pass
 
 
@@ -138,8 +142,12 @@ class VectorCache:
             self._db.executescript(_SCHEMA)
             self._migrate()
         except sqlite3.DatabaseError as exc:
-            raise CacheError(f"the vector cache {path} cannot be opened ({exc}); delete it "
-                             "and vectors will be computed again") from None
+            if hasattr(self, "_db"):
+                self._db.close()
+            error = CacheError(f"the vector cache {path} cannot be opened ({exc}); "
+                               "`newsdesk doctor` moves it aside")
+            error.reason = str(exc)
+            raise error from None
 
     def _migrate(self) -> None:
         """A cache of the first layout (WITHOUT ROWID, no dates) is copied once into this
@@ -259,6 +267,34 @@ class VectorCache:
 
     def rows(self) -> int:
         return int(self._db.execute("SELECT count(*) FROM vectors").fetchone()[0])
+
+
+def set_aside(path: Path) -> Path:
+    """Move a damaged cache out of the way, never deleting it; where it went. Its WAL and
+    index are dropped with it (they belong to the damaged file)."""
+    kept = path.with_name(f"{path.name}.damaged-{int(time.time())}")
+    path.rename(kept)
+    for suffix in ("-wal", "-shm"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+    return kept
+
+
+def open_cache(path: Path) -> VectorCache:
+    """The cache at `path`; a damaged one is set aside and a new one started, said in one
+    line. Why not stop: the cache is derived data, and an index build (the bot's reindex
+    too) that waited for a person to delete it would serve stale answers meanwhile."""
+    try:
+        return VectorCache(path)
+    except CacheError as exc:
+        return replace_damaged(path, exc.reason or str(exc))
+
+
+def replace_damaged(path: Path, reason: str) -> VectorCache:
+    """A fresh cache where a damaged one was (see `open_cache`)."""
+    kept = set_aside(path)
+    log.warning("the vector cache %s is damaged (%s): moved to %s; the vectors it held are "
+                "computed again", path, reason, kept.name)
+    return VectorCache(path)
 
 
 def encode(encoder: Encoder, cache: VectorCache | None, texts: Sequence[str],

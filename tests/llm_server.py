@@ -174,3 +174,50 @@ def malformed_stream(handler: Handler) -> None:
     handler.wfile.write(b"data: this is not json\n\ndata: [DONE]\n\n")
     handler.wfile.flush()
     handler.close_connection = True
+
+
+ENDLESS_CAP = 300 << 20  # what an "endless" body sends at most before it stalls: enough to
+# show an unbounded reader (hundreds of MB), never enough to take a test machine down
+
+
+def _endless(handler: Handler, content_type: str, opening: bytes) -> None:
+    handler.send_response(200)
+    handler.send_header("Content-Type", content_type)
+    handler.send_header("Connection", "close")
+    handler.end_headers()
+    handler.wfile.write(opening)
+    block = b"A" * (64 << 10)
+    sent = 0
+    stopping = handler.server.owner.stopping
+    while sent < ENDLESS_CAP and not stopping.is_set():
+        handler.wfile.write(block)
+        sent += len(block)
+    stopping.wait(60)  # never ends the body: only the client's deadline or cap does
+    handler.close_connection = True
+
+
+def endless_body(handler: Handler) -> None:
+    """A plain completion whose content string never closes."""
+    _endless(handler, "application/json",
+             b'{"id": "x", "choices": [{"message": {"role": "assistant", "content": "')
+
+
+def endless_line(handler: Handler) -> None:
+    """An event stream whose first `data:` line never ends."""
+    _endless(handler, "text/event-stream", b'data: {"choices": [{"delta": {"content": "')
+
+
+def plain_whatever_asked(reply: Reply) -> Behaviour:
+    """Answers with one JSON completion even to a request for a stream."""
+    return lambda handler: handler._plain(reply, {})
+
+
+def streamed_whatever_asked(reply: Reply) -> Behaviour:
+    """Answers with an event stream even to a request for one JSON completion."""
+    return lambda handler: handler._stream(reply, {})
+
+
+def echo_key(handler: Handler) -> None:
+    """A reply whose sentences carry the bearer token the request came with."""
+    token = handler.headers.get("Authorization", "").removeprefix("Bearer ")
+    handler._plain(Reply(f"The key is {token} [1]. Also {token} without a citation."), {})

@@ -14,12 +14,19 @@ def _record(obj: Any, origin: str, path_key: str) -> Article | LoadError:
     if not isinstance(obj, dict):
         return LoadError(origin, "a record must be a JSON object")
     text = obj.get("text")
+    if text is not None and not isinstance(text, str):
+        return LoadError(origin, f"'text' must be a string, not {_json_kind(text)}")
     if not isinstance(text, str) or not text.strip():
         return LoadError(origin, "the record has no 'text'")
     try:
         return build_article(obj, text, origin, path_key=path_key)
     except LoadError as exc:
         return exc
+
+
+def _json_kind(value: Any) -> str:
+    return {bool: "true or false", int: "a number", float: "a number", list: "a list",
+            dict: "an object"}.get(type(value), type(value).__name__)
 
 
 def _parse(text: str, origin: str, where: bool) -> Any:

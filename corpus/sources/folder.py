@@ -33,7 +33,17 @@ def iter_files(paths: Iterable[Path], within: Path | None = None) -> Iterator[Pa
         elif path.is_file():
             yield path
         else:
-            yield LoadError(shown_path(path), "no such file or folder")
+            yield LoadError(shown_path(path), _why_not(path))
+
+
+def _why_not(path: Path) -> str:
+    """What a named path that is neither a file nor a folder is: a FIFO or a device exists,
+    and saying it does not sends the user looking for a typo."""
+    try:
+        path.stat()
+    except OSError:
+        return "no such file or folder"
+    return "not a regular file (a pipe, a device or a socket); not read"
 
 
 def load_paths(paths: Iterable[Path], max_bytes: int,
