@@ -386,6 +386,8 @@ def train(model: object, examples: list[Example], work: Path, args: argparse.Nam
         model.load_state_dict(state["model"], strict=False)
         optimizer.load_state_dict(state["optimizer"])
         scheduler.load_state_dict(state["scheduler"])
+        # a resume may change the learning rate (the schedule's shape stays)
+        scheduler.base_lrs = [args.lr, args.lr * 5]
         step = state["step"]
         print(f"train: resumed at step {step}/{total}", file=sys.stderr)
     if step >= total:
@@ -523,7 +525,8 @@ def main() -> None:
     parser.add_argument("--frozen", type=int, default=9)
     parser.add_argument("--epochs", type=float, default=1.5)
     parser.add_argument("--batch", type=int, default=32)
-    parser.add_argument("--lr", type=float, default=1e-4)
+    parser.add_argument("--lr", type=float, default=3e-4, help="the trained layers' (the "
+                        "heads' is five times this)")
     parser.add_argument("--bf16", action=argparse.BooleanOptionalAction, default=True,
                         help="bf16 autocast on CPU (the frozen layers' pass, the trained layers)")
     parser.add_argument("--save-every", type=float, default=180.0, help="seconds")

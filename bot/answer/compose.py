@@ -31,8 +31,10 @@ LEAD_POOL = 3  # the lead is the first of this many articles that speaks of what
 RUNNER_UP = 0.4
 CLOSEST = 3  # articles an "I don't know" points to
 READ_POOL = 3  # articles the reader reads: the first this many that clear the relevance bars
+# and name what is asked
 REORDER_MARGIN = 0.1  # how much surer of another article the reader must be to lead with it
 SHORT_CHARS = 80  # a span longer than this is no short answer: the sentence says it better
+SHORT_ANSWER = 0.8  # the reader's probability above which its span is shown as the answer
 
 
 class QuestionError(NewsdeskError):
@@ -240,6 +242,8 @@ def _read_choice(candidate: Candidate, question: Question, found: Reading,
         runner_up = best + 1
     span = Span(start=start, end=end) if spans[best].start <= start < end <= (
         spans[runner_up].end if runner_up is not None else spans[best].end) else None
+    if found.answers < SHORT_ANSWER:
+        span = None  # not sure enough of the span to mark it as the answer
     return _Choice(candidate, spans, sentences, best, runner_up, found.answers, span)
 
 
@@ -310,19 +314,19 @@ def _answered(question: str, articles: list[Candidate], candidates: list[Candida
     what the retriever ranked), quoted from the sentence that holds its span; another
     article is cited only for another side of a comparison, and only if the reader finds
     an answer in it too."""
-    pool = {a.article.id for a in articles[:READ_POOL]}
-    aspects = {a.aspect for a in articles[:READ_POOL]}
-    read = [c for c in candidates if c.article.id in pool or
-            (c.aspect is not None and c.aspect not in aspects)]
-    readings = _readings(reader, question, read)
+    named = [a for a in articles if supported(q, names, a.article)]  # read only these
+    pool = {a.article.id for a in named[:READ_POOL]}
+    aspects = {a.aspect for a in named[:READ_POOL]}
+    sides = {a.article.id for a in named if a.aspect is not None and a.aspect not in aspects}
+    read = [c for c in candidates if c.article.id in pool | sides]
+    readings = _readings(reader, question, read) if read else {}
     best: dict[str, tuple[Candidate, Reading]] = {}
     for i, c in enumerate(read):
         held = best.get(c.article.id)
         if held is None or readings[i].answers > held[1].answers:
             best[c.article.id] = (c, readings[i])
-    named = [(c, r) for c, r in best.values() if supported(q, names, c.article)]
-    top = max((r.answers for _, r in named), default=None)
-    answering = [(c, r) for c, r in named if r.answers >= min_answer]
+    top = max((r.answers for _, r in best.values()), default=None)
+    answering = [(c, r) for c, r in best.values() if r.answers >= min_answer]
     if not answering:
         close = [ArticleRef.of(c.article) for c in articles]
         declined = abstain(question, language, close[:CLOSEST])
@@ -343,7 +347,7 @@ def _answered(question: str, articles: list[Candidate], candidates: list[Candida
                   for c, cit in zip(chosen, citations, strict=True)]
     lead = chosen[0]
     short = ""
-    if lead.span is not None and len(statements) == 1:
+    if lead.span is not None and len(statements) == 1 and lead_r.answers >= SHORT_ANSWER:
         span = lead_c.article.text[lead.span.start:lead.span.end]
         if len(span) <= SHORT_CHARS and span.strip() != statements[0].text.strip():
             short = span
