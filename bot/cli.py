@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
+import signal
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -566,11 +568,23 @@ def _configure_logging(verbose: bool) -> None:
     logging.getLogger("discord").setLevel(logging.INFO)
 
 
+def _stdout_closed() -> int:
+    """`newsdesk … | head -1`: the reader has all it wanted, which is no error worth a
+    traceback. What is still buffered goes nowhere (else Python's exit flush complains),
+    and the status is what a shell reports for a command ended by SIGPIPE."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 128 + signal.SIGPIPE
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     _configure_logging(args.verbose)
     try:
-        return args.func(args)
+        status = args.func(args)
+        sys.stdout.flush()  # inside the try: a closed pipe shows here for short outputs
+        return status
+    except BrokenPipeError:
+        return _stdout_closed()
     except NewsdeskError as exc:
         stderr.print(f"error: {exc}", markup=False, highlight=False)
         return 1
