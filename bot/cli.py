@@ -18,6 +18,7 @@ from bot.answer import Answer, QuestionError
 from bot.messages import say
 from bot.progress import build_bar, count_bar, log_handler, stderr
 from bot.settings import BotSettings
+from corpus.catalogue import HAND
 from corpus.errors import CatalogueError, NewsdeskError
 from index.vector_cache import KEEP_DAYS
 
@@ -67,13 +68,22 @@ def _ready(desk) -> None:
         with build_bar() as progress:
             desk.reindex(progress=progress)
         return
-    waiting = desk.pending()
-    if waiting:
-        log.warning("%s; `newsdesk index` makes them searchable", _waiting(waiting))
+    for line in _backlog_lines(*desk.backlog()):
+        log.warning("%s", line)
 
 
 def _waiting(count: int) -> str:
     return f"{count} article{' waits' if count == 1 else 's wait'} to be indexed"
+
+
+def _backlog_lines(waiting: int, removed: int) -> list[str]:
+    """What the next `newsdesk index` changes, additions and removals each in its words."""
+    lines = [f"{_waiting(waiting)}: `newsdesk index` makes them searchable"] if waiting else []
+    if removed:
+        lines.append(f"{removed} removed article{'' if removed == 1 else 's'} still "
+                     f"{'sits' if removed == 1 else 'sit'} in the index (never quoted) until "
+                     "the next `newsdesk index`")
+    return lines
 
 
 def render(answer: Answer) -> str:
@@ -228,8 +238,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
     print(f"articles: {stats.articles} ({langs})")
     print(f"index: {stats.index_version or 'none'} — {stats.indexed_articles} articles, "
           f"{stats.indexed_passages} passages, built {stats.index_created or '-'}")
-    if stats.pending:
-        print(f"{_waiting(stats.pending)}: `newsdesk index` makes them searchable")
+    for line in _backlog_lines(stats.pending, stats.removed):
+        print(line)
     print(f"model: {stats.model or '-'}")
     print(f"writer: {stats.writer.describe() if stats.writer else 'off (quotes only)'}")
     return 0
@@ -363,8 +373,12 @@ def cmd_sources(args: argparse.Namespace) -> int:
     desk = _desk()
     if args.action == "list":
         rows = desk.sources()
-        if not rows:
+        by_hand = len(desk.catalogue.ids_of_source(HAND))
+        if not rows and not by_hand:
             print("no sources yet: `newsdesk sources add PATH-OR-URL`")
+        if by_hand:
+            print(f"{HAND:12}  {by_hand} articles added by hand (`newsdesk ingest`); no "
+                  "source's removal takes them away")
         for s in rows:
             when = datetime.fromtimestamp(s.last_fetch).strftime("%Y-%m-%d %H:%M") \
                 if s.last_fetch else "never"
@@ -378,11 +392,18 @@ def cmd_sources(args: argparse.Namespace) -> int:
         for error in outcome.errors:
             stderr.print(f"[yellow]skipped[/] {escape(error)}", markup=True, highlight=False)
         print(f"added {source.kind} source {source.id}: {_describe(outcome)}")
-        print("run `newsdesk index` to make its articles searchable")
+        waiting, _ = desk.backlog()
+        if waiting:  # an all-unchanged folder another listing already brought: nothing to do
+            print(f"{_waiting(waiting)}: run `newsdesk index` to make them searchable")
         return 0
     source, removed = desk.remove_source(args.target)
-    print(f"removed {source.id} ({source.location}) and its {removed} articles no other source "
-          "lists; they leave the index at the next `newsdesk index` or `newsdesk fetch`")
+    if not removed:
+        print(f"removed {source.id} ({source.location}); its articles stay, each listed by "
+              "another source or added by hand (`newsdesk ingest`)")
+        return 0
+    print(f"removed {source.id} ({source.location}) and its {removed} article"
+          f"{'' if removed == 1 else 's'} no other source lists; they leave the index at the "
+          "next `newsdesk index` or `newsdesk fetch`")
     return 0
 
 
