@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
 import json
 import logging
 import os
 import signal
+import sqlite3
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -23,6 +26,8 @@ from corpus.errors import CatalogueError, NewsdeskError
 from index.vector_cache import KEEP_DAYS
 
 log = logging.getLogger("newsdesk." + __name__)
+BOT_DB = "bot.sqlite3"  # the bot's storage: guild settings, answers, votes
+FACES = ("discord", "cli")
 
 
 def _desk():
@@ -148,14 +153,60 @@ def _asked(raw: bytes, defaults: dict[str, str | None]) -> tuple[str, dict[str, 
         return line, defaults  # a question that happens to open with a brace
     if not isinstance(record, dict) or not isinstance(record.get("question"), str):
         raise QuestionError('a JSON line needs a "question" string')
-    unknown = set(record) - {"question", *_FILTER_KEYS}
+    unknown = set(record) - {"question", "context", *_FILTER_KEYS}
     if unknown:
         raise QuestionError(f"unknown keys in the JSON line: {', '.join(sorted(unknown))} "
-                            f"(known: question, {', '.join(_FILTER_KEYS)})")
+                            f"(known: question, context, {', '.join(_FILTER_KEYS)})")
     filters = {key: record.get(key, defaults[key]) for key in _FILTER_KEYS}
     if any(v is not None and not isinstance(v, str) for v in filters.values()):
         raise QuestionError(f"{', '.join(_FILTER_KEYS)} must be strings")
     return record["question"], filters
+
+
+def _context(raw: bytes, default: list[str]) -> list[str]:
+    """A JSON line's "context": the conversation's earlier questions, oldest first."""
+    line = raw.decode("utf-8", "surrogateescape")
+    try:
+        record = json.loads(line) if line.lstrip().startswith("{") else None
+    except ValueError:
+        return default
+    if not isinstance(record, dict) or "context" not in record:
+        return default
+    context = record["context"]
+    if not isinstance(context, list) or not all(isinstance(q, str) for q in context):
+        raise QuestionError('"context" must be a list of earlier questions (strings), oldest '
+                            "first")
+    return context
+
+
+class _Recorder:
+    """Questions asked here are kept where the bot keeps Discord's (face `cli`), so `audit
+    --unanswered` shows what the corpus lacks whichever face was asked."""
+
+    def __init__(self, settings: BotSettings, enabled: bool) -> None:
+        self.enabled = enabled and not settings.answer_only
+        self.path = settings.home / BOT_DB
+        self._storage = None
+
+    def __call__(self, answer: Answer) -> None:
+        if not self.enabled:
+            return
+        try:
+            asyncio.run(self._record(answer))
+        except (sqlite3.Error, OSError) as exc:  # an answer stands without its record
+            log.warning("this question is not recorded for `newsdesk audit` (%s)", exc)
+            self.enabled = False
+
+    async def _record(self, answer: Answer) -> None:
+        from bot.discord.storage import Storage
+
+        if self._storage is None:
+            storage = Storage(self.path)
+            await storage.setup()
+            self._storage = storage
+        await self._storage.record_answer(None, None, 0, answer.question,
+                                          [c.article_id for c in answer.citations],
+                                          answer.abstained, answer, face="cli")
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
@@ -165,6 +216,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
     filters = Filters.read(**defaults)  # a bad --since fails before the model loads
     desk = _desk()
     _ready(desk)
+    record = _Recorder(desk.settings, not args.no_record)
+    context = args.context or []
     if args.question == "-":
         status = 0
         for raw in _stdin_lines():
@@ -172,16 +225,80 @@ def cmd_ask(args: argparse.Namespace) -> int:
                 continue
             try:
                 question, given = _asked(raw, defaults)
-                answer = desk.ask(question, filters=Filters.read(**given))
+                answer = desk.ask(question, filters=Filters.read(**given),
+                                  context=_context(raw, context))
             except NewsdeskError as exc:
                 print(one_line_json({"question": _echoed(raw), "error": str(exc)}), flush=True)
                 status = 1
                 continue
             print(answer_json(answer) if args.json else render(answer) + "\n", flush=True)
+            record(answer)
         return status
-    answer = desk.ask(args.question, filters=filters)
+    answer = desk.ask(args.question, filters=filters, context=context)
     print(answer_json(answer) if args.json else render(answer))
+    record(answer)
     return 0
+
+
+CHAT_HELP = ("Ask a question; a follow-up (\"and what did Germany do?\") is read with the "
+             "earlier questions, as in a Discord thread. /new starts a new subject, /quit or "
+             "Ctrl-D ends.")
+CHAT_CONTEXT = 3  # earlier questions kept, as a Discord thread keeps them
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    """One process for a whole conversation: the model loads once, so every question after
+    the first is answered in the warm time."""
+    from index.filters import Filters
+
+    filters = Filters.read(since=args.since, outlet=args.outlet, language=args.language)
+    desk = _desk()
+    _ready(desk)
+    desk.embedder.load()  # now, not on the first question
+    record = _Recorder(desk.settings, not args.no_record)
+    history = _readline_history(desk.settings.home / "chat_history")
+    stderr.print(CHAT_HELP, markup=False, highlight=False)
+    earlier: list[str] = []
+    while True:
+        try:
+            question = input("? " if sys.stdin.isatty() else "").strip()
+        except EOFError:
+            break
+        if question in ("/quit", "/exit"):
+            break
+        if question == "/new":
+            earlier = []
+            continue
+        if not question:
+            continue
+        try:
+            answer = desk.ask(question, filters=filters, context=earlier[-CHAT_CONTEXT:])
+        except NewsdeskError as exc:
+            stderr.print(f"error: {exc}", markup=False, highlight=False)
+            continue
+        print(render(answer) + "\n", flush=True)
+        record(answer)
+        earlier.append(question)
+    history()
+    return 0
+
+
+def _readline_history(path: Path):
+    """Up-arrow recalls earlier questions, across sessions; returns what saves them. A
+    Python without readline (some builds) chats without it."""
+    try:
+        import readline
+    except ImportError:
+        return lambda: None
+    with contextlib.suppress(OSError):
+        readline.read_history_file(path)
+    readline.set_history_length(1000)
+
+    def save() -> None:
+        with contextlib.suppress(OSError):
+            readline.write_history_file(path)
+
+    return save
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -472,21 +589,22 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    """What the Discord members asked in vain: read from the bot's own storage."""
+    """What members asked in vain, on Discord and from the command line: read from the
+    bot's own storage."""
     import asyncio
 
     from bot.discord.storage import Storage
 
     settings = BotSettings()
-    path = settings.home / "bot.sqlite3"
+    path = settings.home / BOT_DB
     if not path.is_file():
-        print("no Discord questions recorded yet (the bot has not run with this home)")
+        print("no questions recorded yet with this home (Discord's and `newsdesk ask`'s are)")
         return 0
 
     async def read():
         storage = Storage(path)
         await storage.setup()
-        return await storage.unanswered(args.guild, limit=args.limit)
+        return await storage.unanswered(args.guild, limit=args.limit, face=args.face)
 
     rows = asyncio.run(read())
     if args.json:
@@ -513,7 +631,20 @@ def parser() -> argparse.ArgumentParser:
     ask.add_argument("--outlet", help="only articles of this outlet (as `newsdesk stats` "
                      "and answers name it)")
     ask.add_argument("--language", help="only articles in this language (fr, de, …)")
+    ask.add_argument("--context", action="append", metavar="EARLIER",
+                     help="an earlier question of the conversation (repeat, oldest first): a "
+                     "follow-up is read with them, as in a Discord thread")
+    ask.add_argument("--no-record", action="store_true",
+                     help="keep the question out of `newsdesk audit --unanswered`")
     ask.set_defaults(func=cmd_ask)
+    chat = sub.add_parser("chat", help="ask, read, ask a follow-up: one warm process")
+    for name, text in (("--since", "only articles published since (as for ask)"),
+                       ("--outlet", "only articles of this outlet"),
+                       ("--language", "only articles in this language")):
+        chat.add_argument(name, help=text)
+    chat.add_argument("--no-record", action="store_true",
+                      help="keep the questions out of `newsdesk audit --unanswered`")
+    chat.set_defaults(func=cmd_chat)
     ingest = sub.add_parser("ingest", help="add files or folders of articles to the catalogue")
     ingest.add_argument("paths", nargs="+")
     ingest.set_defaults(func=cmd_ingest)
@@ -559,10 +690,12 @@ def parser() -> argparse.ArgumentParser:
                      help="request the Message Content intent (needed for mode `all`)")
     run.add_argument("--sync-guild", type=int, help="sync slash commands to this guild now")
     run.set_defaults(func=cmd_run)
-    audit = sub.add_parser("audit", help="what Discord members asked that the corpus lacks")
+    audit = sub.add_parser("audit", help="what members asked that the corpus lacks")
     audit.add_argument("--unanswered", action="store_true", required=True,
                        help="questions declined or voted 👎, most frequent first")
     audit.add_argument("--guild", type=int, help="one guild only (default: every guild)")
+    audit.add_argument("--face", choices=FACES, help="asked on Discord or from the command "
+                       "line (default: both)")
     audit.add_argument("--limit", type=int, default=20)
     audit.add_argument("--json", action="store_true", help="one JSON record per line")
     audit.set_defaults(func=cmd_audit)

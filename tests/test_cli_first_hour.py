@@ -9,7 +9,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.desk import Desk
+import pytest
+from conftest import make_settings
+
+from bot.desk import SAMPLE_DIR, Desk
+from index.embedder import Embedder
 
 NEWSDESK = str(Path(sys.executable).parent / "newsdesk")
 
@@ -85,3 +89,60 @@ def test_removing_a_source_keeps_what_a_hand_ingest_or_another_source_holds(
     kept = _run("ask", "--json", "what did the EU Parliament vote on the AI Act?", home=home)
     assert "“Der AI Act tritt in Kraft”" in kept.stderr, kept.stderr
     assert not re.search(r"\b(eu-aiact|[a-z]-[0-9a-f]{10,})\b", kept.stderr), kept.stderr
+
+
+@pytest.fixture
+def sample_home(tmp_path: Path, embedder: Embedder) -> Path:
+    """The bundled sample in a data home of this test's own (its vectors come from the
+    session's embedding cache)."""
+    desk = Desk(make_settings(tmp_path / "home"), embedder=embedder)
+    desk.ingest([SAMPLE_DIR])
+    desk.reindex()
+    return desk.settings.home
+
+
+def _cited(stdout: str) -> list[list[str]]:
+    return [[c["article_id"] for c in json.loads(line)["citations"]]
+            for line in stdout.splitlines()]
+
+
+def test_a_follow_up_is_read_with_the_earlier_questions_in_chat_ask_and_json_lines(
+        sample_home: Path) -> None:
+    """As a Discord thread reads it: "and what did Germany do?" after "why did Italy block
+    DeepSeek?" is about DeepSeek; alone it names nothing the news answers."""
+    italy, germany = "why did Italy block DeepSeek?", "and what did Germany do?"
+    alone = _run("ask", "--json", germany, home=sample_home)
+    assert _cited(alone.stdout) == [[]], alone.stderr  # the check below means something
+    given = _run("ask", "--json", "--context", italy, germany, home=sample_home)
+    assert _cited(given.stdout) == [["de-berlin-deepseek-appstores"]], given.stderr
+    lines = "\n".join([json.dumps({"question": germany, "context": [italy]}),
+                       json.dumps({"question": germany}), json.dumps(
+                           {"question": germany, "context": "not a list"})])
+    batch = subprocess.run([NEWSDESK, "ask", "--json", "-"], input=lines, capture_output=True,
+                           text=True, env=_env(sample_home), timeout=600)
+    first, second, third = batch.stdout.splitlines()
+    assert _cited(first) == [["de-berlin-deepseek-appstores"]] and _cited(second) == [[]]
+    assert "context" in json.loads(third)["error"] and batch.returncode == 1
+
+    chat = subprocess.run([NEWSDESK, "chat"], input=f"{italy}\n{germany}\n/new\n{germany}\n",
+                          capture_output=True, text=True, env=_env(sample_home), timeout=600)
+    assert chat.returncode == 0, chat.stderr
+    # the follow-up answered from Germany's article; after /new it names nothing again
+    sources = [line for line in chat.stdout.splitlines() if line.startswith("[1] ")]
+    assert len(sources) == 2 and "Berliner Netzkurier" in sources[1], chat.stdout
+
+
+def test_cli_questions_are_recorded_for_the_audit_unless_asked_not_to(
+        sample_home: Path) -> None:
+    asked = _run("ask", "how do I bake sourdough bread?", home=sample_home)
+    assert asked.returncode == 0, asked.stderr
+    _run("ask", "--no-record", "what is a quokka?", home=sample_home)
+    chat = subprocess.run([NEWSDESK, "chat", "--no-record"], input="what is a quokka?\n",
+                          capture_output=True, text=True, env=_env(sample_home), timeout=600)
+    assert chat.returncode == 0, chat.stderr
+    audit = _run("audit", "--unanswered", "--face", "cli", home=sample_home)
+    assert audit.stdout.strip() == "1×  how do I bake sourdough bread?  (1 declined, 0 👎)", \
+        audit.stdout
+    assert "sourdough" in _run("audit", "--unanswered", home=sample_home).stdout
+    discord = _run("audit", "--unanswered", "--face", "discord", home=sample_home)
+    assert "sourdough" not in discord.stdout and discord.returncode == 0
