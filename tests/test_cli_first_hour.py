@@ -146,3 +146,22 @@ def test_cli_questions_are_recorded_for_the_audit_unless_asked_not_to(
     assert "sourdough" in _run("audit", "--unanswered", home=sample_home).stdout
     discord = _run("audit", "--unanswered", "--face", "discord", home=sample_home)
     assert "sourdough" not in discord.stdout and discord.returncode == 0
+
+
+def test_pictures_installs_nothing_unless_asked(tmp_path: Path) -> None:
+    """scripts/pictures without Chromium says what it would install and stops, before
+    anything else runs (a PATH without chromium, apt-get or the setup's tools)."""
+    script = Path(__file__).resolve().parent.parent / "scripts" / "pictures"
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    called = tmp_path / "apt-get-called"
+    (bin_dir / "apt-get").write_text(f"#!/bin/sh\ntouch {called}\n")
+    (bin_dir / "apt-get").chmod(0o755)
+    for tool in ("dirname", "id"):
+        (bin_dir / tool).symlink_to(subprocess.run(["sh", "-c", f"command -v {tool}"],
+                                                   capture_output=True, text=True
+                                                   ).stdout.strip())
+    done = subprocess.run(["/bin/bash", str(script)], capture_output=True, text=True,
+                          env={"PATH": str(bin_dir), "HOME": str(tmp_path)}, timeout=60)
+    assert done.returncode == 1 and not called.exists(), done.stderr
+    assert "apt-get install chromium" in done.stderr and "--install" in done.stderr
