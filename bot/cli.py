@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
 import json
 import logging
+import os
+import signal
+import sqlite3
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -16,10 +21,14 @@ from bot.answer import Answer, QuestionError
 from bot.messages import say
 from bot.progress import build_bar, count_bar, log_handler, stderr
 from bot.settings import BotSettings
+from corpus.catalogue import HAND
 from corpus.errors import CatalogueError, NewsdeskError
 from index.vector_cache import KEEP_DAYS
 
 log = logging.getLogger("newsdesk." + __name__)
+BOT_DB = "bot.sqlite3"  # the bot's storage: guild settings, answers, votes
+FACES = ("discord", "cli")
+SAMPLE_SECONDS = 25  # indexing the bundled sample with an empty embedding cache (measured)
 
 
 def _desk():
@@ -54,7 +63,9 @@ def _ready(desk) -> None:
         return
     if empty:
         count = len(list(SAMPLE_DIR.glob("*.md")))
-        log.info("the catalogue is empty: loading the bundled sample corpus (%d articles)", count)
+        log.info("the catalogue is empty: loading and indexing the bundled sample corpus (%d "
+                 "articles; about %d s the first time on a busy 2-core machine, a few seconds "
+                 "once the embedding cache holds its vectors)", count, SAMPLE_SECONDS)
         with build_bar() as progress:
             desk.load_sample(progress)
         return
@@ -65,13 +76,22 @@ def _ready(desk) -> None:
         with build_bar() as progress:
             desk.reindex(progress=progress)
         return
-    waiting = desk.pending()
-    if waiting:
-        log.warning("%s; `newsdesk index` makes them searchable", _waiting(waiting))
+    for line in _backlog_lines(*desk.backlog()):
+        log.warning("%s", line)
 
 
 def _waiting(count: int) -> str:
     return f"{count} article{' waits' if count == 1 else 's wait'} to be indexed"
+
+
+def _backlog_lines(waiting: int, removed: int) -> list[str]:
+    """What the next `newsdesk index` changes, additions and removals each in its words."""
+    lines = [f"{_waiting(waiting)}: `newsdesk index` makes them searchable"] if waiting else []
+    if removed:
+        lines.append(f"{removed} removed article{'' if removed == 1 else 's'} still "
+                     f"{'sits' if removed == 1 else 'sit'} in the index (never quoted) until "
+                     "the next `newsdesk index`")
+    return lines
 
 
 def render(answer: Answer) -> str:
@@ -136,14 +156,60 @@ def _asked(raw: bytes, defaults: dict[str, str | None]) -> tuple[str, dict[str, 
         return line, defaults  # a question that happens to open with a brace
     if not isinstance(record, dict) or not isinstance(record.get("question"), str):
         raise QuestionError('a JSON line needs a "question" string')
-    unknown = set(record) - {"question", *_FILTER_KEYS}
+    unknown = set(record) - {"question", "context", *_FILTER_KEYS}
     if unknown:
         raise QuestionError(f"unknown keys in the JSON line: {', '.join(sorted(unknown))} "
-                            f"(known: question, {', '.join(_FILTER_KEYS)})")
+                            f"(known: question, context, {', '.join(_FILTER_KEYS)})")
     filters = {key: record.get(key, defaults[key]) for key in _FILTER_KEYS}
     if any(v is not None and not isinstance(v, str) for v in filters.values()):
         raise QuestionError(f"{', '.join(_FILTER_KEYS)} must be strings")
     return record["question"], filters
+
+
+def _context(raw: bytes, default: list[str]) -> list[str]:
+    """A JSON line's "context": the conversation's earlier questions, oldest first."""
+    line = raw.decode("utf-8", "surrogateescape")
+    try:
+        record = json.loads(line) if line.lstrip().startswith("{") else None
+    except ValueError:
+        return default
+    if not isinstance(record, dict) or "context" not in record:
+        return default
+    context = record["context"]
+    if not isinstance(context, list) or not all(isinstance(q, str) for q in context):
+        raise QuestionError('"context" must be a list of earlier questions (strings), oldest '
+                            "first")
+    return context
+
+
+class _Recorder:
+    """Questions asked here are kept where the bot keeps Discord's (face `cli`), so `audit
+    --unanswered` shows what the corpus lacks whichever face was asked."""
+
+    def __init__(self, settings: BotSettings, enabled: bool) -> None:
+        self.enabled = enabled and not settings.answer_only
+        self.path = settings.home / BOT_DB
+        self._storage = None
+
+    def __call__(self, answer: Answer) -> None:
+        if not self.enabled:
+            return
+        try:
+            asyncio.run(self._record(answer))
+        except (sqlite3.Error, OSError) as exc:  # an answer stands without its record
+            log.warning("this question is not recorded for `newsdesk audit` (%s)", exc)
+            self.enabled = False
+
+    async def _record(self, answer: Answer) -> None:
+        from bot.discord.storage import Storage
+
+        if self._storage is None:
+            storage = Storage(self.path)
+            await storage.setup()
+            self._storage = storage
+        await self._storage.record_answer(None, None, 0, answer.question,
+                                          [c.article_id for c in answer.citations],
+                                          answer.abstained, answer, face="cli")
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
@@ -153,6 +219,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
     filters = Filters.read(**defaults)  # a bad --since fails before the model loads
     desk = _desk()
     _ready(desk)
+    record = _Recorder(desk.settings, not args.no_record)
+    context = args.context or []
     if args.question == "-":
         status = 0
         for raw in _stdin_lines():
@@ -160,16 +228,80 @@ def cmd_ask(args: argparse.Namespace) -> int:
                 continue
             try:
                 question, given = _asked(raw, defaults)
-                answer = desk.ask(question, filters=Filters.read(**given))
+                answer = desk.ask(question, filters=Filters.read(**given),
+                                  context=_context(raw, context))
             except NewsdeskError as exc:
                 print(one_line_json({"question": _echoed(raw), "error": str(exc)}), flush=True)
                 status = 1
                 continue
             print(answer_json(answer) if args.json else render(answer) + "\n", flush=True)
+            record(answer)
         return status
-    answer = desk.ask(args.question, filters=filters)
+    answer = desk.ask(args.question, filters=filters, context=context)
     print(answer_json(answer) if args.json else render(answer))
+    record(answer)
     return 0
+
+
+CHAT_HELP = ("Ask a question; a follow-up (\"and what did Germany do?\") is read with the "
+             "earlier questions, as in a Discord thread. /new starts a new subject, /quit or "
+             "Ctrl-D ends.")
+CHAT_CONTEXT = 3  # earlier questions kept, as a Discord thread keeps them
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    """One process for a whole conversation: the model loads once, so every question after
+    the first is answered in the warm time."""
+    from index.filters import Filters
+
+    filters = Filters.read(since=args.since, outlet=args.outlet, language=args.language)
+    desk = _desk()
+    _ready(desk)
+    desk.embedder.load()  # now, not on the first question
+    record = _Recorder(desk.settings, not args.no_record)
+    history = _readline_history(desk.settings.home / "chat_history")
+    stderr.print(CHAT_HELP, markup=False, highlight=False)
+    earlier: list[str] = []
+    while True:
+        try:
+            question = input("? " if sys.stdin.isatty() else "").strip()
+        except EOFError:
+            break
+        if question in ("/quit", "/exit"):
+            break
+        if question == "/new":
+            earlier = []
+            continue
+        if not question:
+            continue
+        try:
+            answer = desk.ask(question, filters=filters, context=earlier[-CHAT_CONTEXT:])
+        except NewsdeskError as exc:
+            stderr.print(f"error: {exc}", markup=False, highlight=False)
+            continue
+        print(render(answer) + "\n", flush=True)
+        record(answer)
+        earlier.append(question)
+    history()
+    return 0
+
+
+def _readline_history(path: Path):
+    """Up-arrow recalls earlier questions, across sessions; returns what saves them. A
+    Python without readline (some builds) chats without it."""
+    try:
+        import readline
+    except ImportError:
+        return lambda: None
+    with contextlib.suppress(OSError):
+        readline.read_history_file(path)
+    readline.set_history_length(1000)
+
+    def save() -> None:
+        with contextlib.suppress(OSError):
+            readline.write_history_file(path)
+
+    return save
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -226,8 +358,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
     print(f"articles: {stats.articles} ({langs})")
     print(f"index: {stats.index_version or 'none'} — {stats.indexed_articles} articles, "
           f"{stats.indexed_passages} passages, built {stats.index_created or '-'}")
-    if stats.pending:
-        print(f"{_waiting(stats.pending)}: `newsdesk index` makes them searchable")
+    for line in _backlog_lines(stats.pending, stats.removed):
+        print(line)
     print(f"model: {stats.model or '-'}")
     print(f"writer: {stats.writer.describe() if stats.writer else 'off (quotes only)'}")
     return 0
@@ -361,8 +493,12 @@ def cmd_sources(args: argparse.Namespace) -> int:
     desk = _desk()
     if args.action == "list":
         rows = desk.sources()
-        if not rows:
+        by_hand = len(desk.catalogue.ids_of_source(HAND))
+        if not rows and not by_hand:
             print("no sources yet: `newsdesk sources add PATH-OR-URL`")
+        if by_hand:
+            print(f"{HAND:12}  {by_hand} articles added by hand (`newsdesk ingest`); no "
+                  "source's removal takes them away")
         for s in rows:
             when = datetime.fromtimestamp(s.last_fetch).strftime("%Y-%m-%d %H:%M") \
                 if s.last_fetch else "never"
@@ -376,11 +512,18 @@ def cmd_sources(args: argparse.Namespace) -> int:
         for error in outcome.errors:
             stderr.print(f"[yellow]skipped[/] {escape(error)}", markup=True, highlight=False)
         print(f"added {source.kind} source {source.id}: {_describe(outcome)}")
-        print("run `newsdesk index` to make its articles searchable")
+        waiting, _ = desk.backlog()
+        if waiting:  # an all-unchanged folder another listing already brought: nothing to do
+            print(f"{_waiting(waiting)}: run `newsdesk index` to make them searchable")
         return 0
     source, removed = desk.remove_source(args.target)
-    print(f"removed {source.id} ({source.location}) and its {removed} articles no other source "
-          "lists; they leave the index at the next `newsdesk index` or `newsdesk fetch`")
+    if not removed:
+        print(f"removed {source.id} ({source.location}); its articles stay, each listed by "
+              "another source or added by hand (`newsdesk ingest`)")
+        return 0
+    print(f"removed {source.id} ({source.location}) and its {removed} article"
+          f"{'' if removed == 1 else 's'} no other source lists; they leave the index at the "
+          "next `newsdesk index` or `newsdesk fetch`")
     return 0
 
 
@@ -449,21 +592,22 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    """What the Discord members asked in vain: read from the bot's own storage."""
+    """What members asked in vain, on Discord and from the command line: read from the
+    bot's own storage."""
     import asyncio
 
     from bot.discord.storage import Storage
 
     settings = BotSettings()
-    path = settings.home / "bot.sqlite3"
+    path = settings.home / BOT_DB
     if not path.is_file():
-        print("no Discord questions recorded yet (the bot has not run with this home)")
+        print("no questions recorded yet with this home (Discord's and `newsdesk ask`'s are)")
         return 0
 
     async def read():
         storage = Storage(path)
         await storage.setup()
-        return await storage.unanswered(args.guild, limit=args.limit)
+        return await storage.unanswered(args.guild, limit=args.limit, face=args.face)
 
     rows = asyncio.run(read())
     if args.json:
@@ -490,7 +634,20 @@ def parser() -> argparse.ArgumentParser:
     ask.add_argument("--outlet", help="only articles of this outlet (as `newsdesk stats` "
                      "and answers name it)")
     ask.add_argument("--language", help="only articles in this language (fr, de, …)")
+    ask.add_argument("--context", action="append", metavar="EARLIER",
+                     help="an earlier question of the conversation (repeat, oldest first): a "
+                     "follow-up is read with them, as in a Discord thread")
+    ask.add_argument("--no-record", action="store_true",
+                     help="keep the question out of `newsdesk audit --unanswered`")
     ask.set_defaults(func=cmd_ask)
+    chat = sub.add_parser("chat", help="ask, read, ask a follow-up: one warm process")
+    for name, text in (("--since", "only articles published since (as for ask)"),
+                       ("--outlet", "only articles of this outlet"),
+                       ("--language", "only articles in this language")):
+        chat.add_argument(name, help=text)
+    chat.add_argument("--no-record", action="store_true",
+                      help="keep the questions out of `newsdesk audit --unanswered`")
+    chat.set_defaults(func=cmd_chat)
     ingest = sub.add_parser("ingest", help="add files or folders of articles to the catalogue")
     ingest.add_argument("paths", nargs="+")
     ingest.set_defaults(func=cmd_ingest)
@@ -536,10 +693,12 @@ def parser() -> argparse.ArgumentParser:
                      help="request the Message Content intent (needed for mode `all`)")
     run.add_argument("--sync-guild", type=int, help="sync slash commands to this guild now")
     run.set_defaults(func=cmd_run)
-    audit = sub.add_parser("audit", help="what Discord members asked that the corpus lacks")
+    audit = sub.add_parser("audit", help="what members asked that the corpus lacks")
     audit.add_argument("--unanswered", action="store_true", required=True,
                        help="questions declined or voted 👎, most frequent first")
     audit.add_argument("--guild", type=int, help="one guild only (default: every guild)")
+    audit.add_argument("--face", choices=FACES, help="asked on Discord or from the command "
+                       "line (default: both)")
     audit.add_argument("--limit", type=int, default=20)
     audit.add_argument("--json", action="store_true", help="one JSON record per line")
     audit.set_defaults(func=cmd_audit)
@@ -566,11 +725,23 @@ def _configure_logging(verbose: bool) -> None:
     logging.getLogger("discord").setLevel(logging.INFO)
 
 
+def _stdout_closed() -> int:
+    """`newsdesk … | head -1`: the reader has all it wanted, which is no error worth a
+    traceback. What is still buffered goes nowhere (else Python's exit flush complains),
+    and the status is what a shell reports for a command ended by SIGPIPE."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 128 + signal.SIGPIPE
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     _configure_logging(args.verbose)
     try:
-        return args.func(args)
+        status = args.func(args)
+        sys.stdout.flush()  # inside the try: a closed pipe shows here for short outputs
+        return status
+    except BrokenPipeError:
+        return _stdout_closed()
     except NewsdeskError as exc:
         stderr.print(f"error: {exc}", markup=False, highlight=False)
         return 1

@@ -21,7 +21,7 @@ from bot.answer.reader import Reader
 from bot.answer.reader import load as load_reader
 from bot.settings import BotSettings
 from bot.writer import Writer, WriterHealth
-from corpus.catalogue import Catalogue
+from corpus.catalogue import HAND, Catalogue
 from corpus.errors import NewsdeskError
 from corpus.fetcher import Fetcher
 from corpus.ingest import IngestReport, ingest_paths
@@ -67,7 +67,8 @@ class Stats(BaseModel):
     indexed_passages: int
     index_created: str | None
     model: str | None
-    pending: int = 0  # articles the next build would add, re-embed or drop (Desk.pending)
+    pending: int = 0  # articles the next build would add or re-embed (Desk.backlog)
+    removed: int = 0  # removed articles the index holds until the next build (never quoted)
     writer: WriterHealth | None = None  # None: answers are quotes only (no NEWSDESK_LLM_URL)
 
 
@@ -145,8 +146,10 @@ class Desk:
 
     def ingest(self, paths: list[Path], progress: Callable[[str], None] | None = None,
                source_id: str | None = None, within: Path | None = None) -> IngestReport:
+        """Without `source_id`, a hand ingest: listed as HAND, so no source's removal takes
+        these articles away."""
         return ingest_paths(self.catalogue, paths, self.settings.max_file_bytes, progress,
-                            source_id=source_id, within=within)
+                            source_id=source_id or HAND, within=within)
 
     def reindex(self, full: bool = False, progress: ProgressFn | None = None) -> BuildStats:
         """Build a new version; the retriever switches to it only once it is published."""
@@ -324,12 +327,18 @@ class Desk:
         """How far the catalogue is ahead of the published index: articles it lacks or holds
         an older text of, plus those it still holds after they left the catalogue. Content
         hashes against the served version's manifest; nothing is embedded or loaded."""
+        waiting, removed = self.backlog()
+        return waiting + removed
+
+    def backlog(self) -> tuple[int, int]:
+        """`pending`, told apart: (articles to add or re-embed, removed articles the index
+        still holds). Said apart too: a removal is not something waiting to be searchable."""
         if self.settings.answer_only:  # it never builds: nothing waits for it
-            return 0
+            return 0, 0
         published = self._published_hashes()
         current = self.catalogue.hashes(duplicates=False)
         stale = sum(1 for aid, digest in current.items() if published.get(aid) != digest)
-        return stale + len(published.keys() - current.keys())
+        return stale, len(published.keys() - current.keys())
 
     def _published_hashes(self) -> dict[str, str]:
         """Article id → content hash of the version served (CURRENT, else the newest)."""
@@ -377,7 +386,7 @@ class Desk:
                          reader=self.reader(), min_answer=self.settings.min_answer)
         answer.question = question
         if answer.abstained:  # say what was searched, so a member can widen it
-            answer.searched = retriever.searched(filters)
+            answer.searched = retriever.searched(filters, self._left(retriever.version))
             answer.text = nothing_found(answer.searched, language)
         if self.writer is not None:  # the quoted answer stands unless a checked one is written
             answer = self.writer.write(answer, language, self.embedder)
@@ -407,6 +416,17 @@ class Desk:
         move."""
         self.settings = self.settings.model_copy(update=changes)
 
+    def _left(self, version: IndexVersion) -> frozenset[str]:
+        """Articles the served index holds that left the catalogue since: never quoted, so
+        not counted as searched either."""
+        if self.settings.answer_only:
+            return frozenset()
+        try:
+            left = self.catalogue.removed() & version.articles.keys()
+            return frozenset(left - self.catalogue.get_many(list(left)).keys())
+        except NewsdeskError:  # a damaged catalogue: the index's own count stands
+            return frozenset()
+
     def article(self, article_id: str) -> Article:
         article = self.catalogue.get(article_id)
         if article is None:
@@ -419,6 +439,7 @@ class Desk:
             manifest = version.manifest
         except IndexMissing:
             manifest = None
+        backlog = self.backlog()
         return Stats(
             articles=self.catalogue.count(),
             languages=self.catalogue.languages(),
@@ -427,6 +448,7 @@ class Desk:
             indexed_passages=manifest.passages if manifest else 0,
             index_created=manifest.created.isoformat(timespec="seconds") if manifest else None,
             model=manifest.model if manifest else None,
-            pending=self.pending(),
+            pending=backlog[0],
+            removed=backlog[1],
             writer=self.writer.health() if self.writer else None,
         )

@@ -31,7 +31,7 @@ from corpus.errors import NewsdeskError
 from corpus.registry import Registry
 from index.builder import BuildBusy, build_lock
 from index.onnx_encoder import _FILES, PRECISIONS, _stamp, export_folder
-from index.provision import MODEL_DIRNAME
+from index.provision import MODEL_DIRNAME, ProvisionError, model_folder
 from index.store import IndexCorrupt, IndexStore, Manifest
 from index.vector_cache import KEEP_DAYS, CacheError, VectorCache, set_aside
 
@@ -257,7 +257,10 @@ def _model_folder(settings: BotSettings) -> Path:
     named = Path(settings.model) if settings.model else None
     if named is not None and (named / "config.json").is_file():
         return named
-    return settings.models_dir / MODEL_DIRNAME
+    try:
+        return model_folder(settings.models_dir)
+    except ProvisionError:  # no wheels to name it by: no folder either
+        return settings.models_dir / MODEL_DIRNAME
 
 
 def _dead_exports(target: Path) -> list[Path]:

@@ -41,6 +41,8 @@ CREATE TABLE IF NOT EXISTS articles (
 CREATE INDEX IF NOT EXISTS articles_url ON articles(url);
 CREATE INDEX IF NOT EXISTS articles_source ON articles(source_id);
 """
+# the listing of what `newsdesk ingest` stored ("added by hand"); never a source's id
+HAND = "hand"
 # released steps are never edited: a schema change is a new step at the end
 _STEPS: list[Step] = [
     _SCHEMA,
@@ -70,6 +72,10 @@ _STEPS: list[Step] = [
     # build tells them from articles a damaged or half-rebuilt catalogue lost, and refuses
     # to publish the disappearance of the latter
     "CREATE TABLE IF NOT EXISTS removals (id TEXT PRIMARY KEY, at REAL NOT NULL)",
+    # a hand `ingest` is a listing of its own: removing a folder that holds the same files
+    # must not take them away. Articles no source lists were ingested by hand.
+    f"""INSERT OR IGNORE INTO listings (source_id, article_id)
+        SELECT '{HAND}', id FROM articles WHERE id NOT IN (SELECT article_id FROM listings)""",
 ]
 
 
@@ -137,8 +143,8 @@ def _list(db: sqlite3.Connection, source_id: str | None, article_id: str) -> Non
 
 def unlist(db: sqlite3.Connection, source_id: str, ids: Iterable[str] | None = None) -> int:
     """Take articles (`ids`, or all it lists) off a source; those no other source lists
-    leave the catalogue. Returns how many left. An article stored without a source (by
-    `newsdesk ingest`) is never listed, so never removed here."""
+    leave the catalogue. Returns how many left. An article `newsdesk ingest` stored is
+    listed under HAND, so a source's removal never takes it away."""
     if ids is None:
         ids = [r[0] for r in db.execute("SELECT article_id FROM listings WHERE source_id = ?",
                                         (source_id,))]

@@ -182,10 +182,14 @@ def admitted(version: IndexVersion, filters: Filters | None) -> np.ndarray | Non
     return _columns(version).admitted(filters)[version.row_article]
 
 
-def searched(version: IndexVersion, filters: Filters | None) -> Searched:
+def searched(version: IndexVersion, filters: Filters | None,
+             left: frozenset[str] = frozenset()) -> Searched:
+    """`left`: articles the version holds that left the catalogue since; not counted."""
     filters = filters or Filters()
     columns = _columns(version)
     keep = columns.admitted(filters)
+    if left:
+        keep &= np.array([aid not in left for aid in version.article_ids], bool)
     outlets = {o for o in set(columns.outlet[keep].tolist()) if o}
     return Searched(articles=int(keep.sum()), outlets=len(outlets),
                     since=filters.since, outlet=filters.outlet, language=filters.language)

@@ -13,12 +13,15 @@ that is most of a cold `newsdesk ask`.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
 import os
 import shutil
 import tempfile
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -32,6 +35,8 @@ _FILES = {"fp32": "model.onnx", "int8": "model-int8.onnx"}
 _OPSET = 17
 _FORMAT = "2"  # bump when an export's contents change: older exports are then redone
 TOKENIZER = "tokenizer.json"
+# seconds an export took on the 2-core development machine, busy: said before one starts
+EXPORT_SECONDS = {"fp32": 60, "int8": 30}
 
 
 class OnnxError(NewsdeskError):
@@ -117,23 +122,44 @@ def onnx_model(folder: Path, precision: str) -> Path:
         return path
     if precision == "int8":
         source = onnx_model(folder, "fp32")
-    log.info("exporting %s to ONNX (%s, one time)", folder.name, precision)
     target.mkdir(parents=True, exist_ok=True)
+    with _export_lock(target):  # a second process waits for the first one's export
+        if path.is_file() and marker.is_file() and marker.read_text().strip() == stamp:
+            return path
+        log.info("exporting the embedding model to ONNX (%s, one time for every checkout, "
+                 "about %d s) into %s", precision, EXPORT_SECONDS[precision], target)
+        _export(folder, precision, source if precision == "int8" else None, path)
+        marker.write_text(stamp)
+    return path
+
+
+@contextmanager
+def _export_lock(target: Path) -> Iterator[None]:
+    with (target / ".export.lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _export(folder: Path, precision: str, source: Path | None, path: Path) -> None:
+    """Written under a temporary name, then moved in with os.replace: a process that
+    opened the previous file keeps reading it."""
+    target = path.parent
     tmp = Path(tempfile.mkdtemp(prefix=".export-", dir=target))
     try:
-        if precision == "fp32":
+        if source is None:
             _export_fp32(folder, tmp / path.name)
             os.replace(tmp / TOKENIZER, target / TOKENIZER)
         else:
             _export_int8(source, tmp / path.name)
         os.replace(tmp / path.name, path)
-        marker.write_text(stamp)
     except Exception as exc:
         raise OnnxError(f"cannot export {folder.name} to ONNX ({exc.__class__.__name__}: "
                         f"{exc})") from exc
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return path
 
 
 class OnnxEncoder:

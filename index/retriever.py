@@ -47,9 +47,11 @@ class Retriever:
                  for p in parts]
         return ranking.interleave(sides, k)
 
-    def searched(self, filters: Filters | None = None) -> Searched:
-        """How many articles and outlets a question with these filters is searched in."""
-        return searched(self.version, filters)
+    def searched(self, filters: Filters | None = None,
+                 left: frozenset[str] = frozenset()) -> Searched:
+        """How many articles and outlets a question with these filters is searched in,
+        less `left` (removed since the build: they are never quoted)."""
+        return searched(self.version, filters, left)
 
     def more_like(self, article_ids: list[str], exclude: list[str] | None = None, k: int = 5,
                   filters: Filters | None = None, min_significance: float = 0.0,

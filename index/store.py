@@ -514,7 +514,7 @@ class IndexVersion:
         if moved:
             log.info("%d article(s) changed or left the catalogue since the index %s was "
                      "built (%s): not quoted until `newsdesk index` indexes them", len(moved),
-                     self.name, ", ".join(moved[:5]))
+                     self.name, ", ".join(_shown(out[aid]) for aid in moved[:5]))
         return {aid: a for aid, a in out.items() if aid not in moved}
 
     def _read(self, ids: list[str]) -> dict[str, Article]:
@@ -1125,3 +1125,9 @@ class IndexStore:
 
 def _tier(rows: int) -> int:
     return int(math.log(max(rows, 1), MERGE_FACTOR))
+
+
+def _shown(article: Article) -> str:
+    """An article as a person knows it: its title, else where it came from; the internal
+    id only when it has neither."""
+    return f"“{article.title}”" if article.title else (article.url or article.id)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from corpus.catalogue import Catalogue
+from corpus.catalogue import HAND, Catalogue
 from corpus.errors import CatalogueError
 from corpus.models import Article
 from corpus.registry import Registry
@@ -120,7 +120,7 @@ def test_an_old_catalogue_lists_each_article_under_its_source_and_removal_keeps_
             old_article("ingested", None)])
     catalogue, registry = Catalogue(path), Registry(path)
     assert catalogue.sources_of("shared") == {"f-feed"}
-    assert catalogue.sources_of("ingested") == set()
+    assert catalogue.sources_of("ingested") == {HAND}  # issue 19: a hand ingest's listing
     assert catalogue.ids_of_source("f-feed") == {"only-feed", "shared"}
 
     shared = catalogue.get("shared")
@@ -137,4 +137,4 @@ def test_an_old_catalogue_lists_each_article_under_its_source_and_removal_keeps_
             ("u-page",)
 
     assert registry.remove("u-page")[1] == 1
-    assert {a.id for a in catalogue.articles()} == {"ingested"}  # never listed: kept
+    assert {a.id for a in catalogue.articles()} == {"ingested"}  # added by hand: kept

@@ -29,6 +29,7 @@ def test_first_ask_loads_the_sample_and_answers_in_json(tmp_path: Path) -> None:
     first = run("ask", "--json", "what did Korea do about DeepSeek", home=home)
     assert first.returncode == 0, first.stderr
     assert "bundled sample corpus" in first.stderr  # it says so, on stderr
+    assert re.search(r"about \d+ s the first time", first.stderr)  # and how long (issue 19)
     answer = json.loads(first.stdout)  # stdout is only the JSON
     assert answer["question"] == "what did Korea do about DeepSeek"
     assert answer["abstained"] is False

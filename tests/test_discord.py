@@ -103,8 +103,12 @@ async def test_slash_ask_answers_with_verbatim_citations_and_a_thread(
     assert callbacks[0]["type"] == 5  # deferred at once: "thinking…"
     embed = last_answer(result)
     assert embed.title is None  # the question is not repeated as a title
-    statement, _, rest = (embed.description or "").partition("\n\n")
-    assert statement.endswith("[1]") and "suspendu" in statement
+    rest = embed.description or ""
+    if not rest.startswith("[1] "):  # the reader's short answer, when it has one, leads
+        short, _, rest = rest.partition("\n\n")
+        assert short.startswith("**") and short.endswith("[1]")
+    # the answering sentence is read once: bold in its quote, not again as a statement
+    assert rest.count("suspendu") == 1 and "suspendu" in rest.split("**")[1]
     line = rest.splitlines()[0]  # [n] [Title](url) — Outlet · date · language
     assert line == ("[1] [La Corée du Sud suspend DeepSeek](https://example.org/kr-deepseek) "
                     "— Test Wire · 2025-02-17 · fr")

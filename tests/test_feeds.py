@@ -657,7 +657,8 @@ def test_cli_sources_add_list_fetch_remove(tmp_path: Path, server: FeedServer) -
     assert f"removed {sid} ({feed_url}) and its 4 articles" in removed
     assert catalogue.count() == 0
     assert "no sources yet" in newsdesk("sources", "list").stdout
-    assert json.loads(newsdesk("stats", "--json").stdout)["pending"] == 4  # still indexed
+    figures = json.loads(newsdesk("stats", "--json").stdout)  # still indexed: removals,
+    assert (figures["pending"], figures["removed"]) == (0, 4)  # not articles waiting (issue 19)
     assert "index v-000002" in newsdesk("fetch").stdout  # and now they leave it
     assert json.loads(newsdesk("stats", "--json").stdout)["indexed_articles"] == 0
 

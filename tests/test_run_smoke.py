@@ -308,8 +308,9 @@ async def test_run_answers_a_mention_over_real_sockets(tmp_path: Path, home: Pat
     body = reply.body
     [embed] = body["embeds"]
     assert "title" not in embed  # the compact answer does not repeat the question
+    # a source line opens a line (the first one, when no statement stands above the quotes)
     assert "\n[1] [Taiwan bars government agencies from DeepSeek](https://example.org/" \
-        "tw-deepseek) — " in embed["description"], embed
+        "tw-deepseek) — " in "\n" + embed["description"], embed
     assert "Ministry of Digital Affairs" in embed["description"]
     assert body["allowed_mentions"]["parse"] == [], body["allowed_mentions"]
     assert body["allowed_mentions"].get("replied_user") is False

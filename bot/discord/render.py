@@ -1,8 +1,10 @@
 """An Answer as Discord embeds, always inside Discord's limits.
 
-Two views of one answer. `render` is what the channel sees: the answer's statements
-with their [n], then one line per cited article — `[n] [Title](url) — Outlet · date ·
-language` — and its one or two supporting sentences, the answering one in bold.
+Two views of one answer. `render` is what the channel sees: the reader's short answer
+with its [n] when there is one, then one line per cited article — `[n] [Title](url) —
+Outlet · date · language` — and its one or two supporting sentences, the answering one
+in bold (the short answer underlined in it). A statement is shown above the sources only
+when no quote shows it, so the answering sentence is read once.
 `render_sources` is what the **Sources** button shows the one member who asks: each
 citation's whole excerpt, paged when it does not fit one embed.
 
@@ -142,37 +144,68 @@ def _declined(answer: Answer) -> str:
     return clip("\n".join(lines), COMPACT_MAX)
 
 
-def _statements(answer: Answer, limit: int) -> str:
+def _statements(answer: Answer, limit: int, quoted: set[int]) -> str:
+    """The answer's lines above its sources, less those a source's quote shows in bold
+    (`quoted`: their indexes): a sentence is read once. The reader's short answer leads."""
     if not answer.statements:
         return clip(escape(answer.text), limit)
     lines = [f"{escape(st.text)} " + "".join(f"[{n}]" for n in st.citations)
-             for st in answer.statements]
+             for i, st in enumerate(answer.statements) if i not in quoted]
     if answer.short:  # the reader's short answer first, verbatim from [1]
-        lines[0] = f"**{escape(answer.short)}** — {lines[0]}"
+        first = answer.statements[0]
+        short = f"**{escape(answer.short)}**"
+        if 0 in quoted:
+            lines.insert(0, f"{short} " + "".join(f"[{n}]" for n in first.citations))
+        else:
+            lines[0] = f"{short} — {lines[0]}"
     return clip("\n".join(lines), limit)
 
 
+def _shown_in_quote(answer: Answer) -> set[int]:
+    """Statements that are, word for word, the sentence their one source's quote bolds."""
+    by_n = {c.n: c for c in answer.citations}
+    return {i for i, st in enumerate(answer.statements)
+            if len(st.citations) == 1 and st.citations[0] in by_n
+            and by_n[st.citations[0]].highlight.strip() == st.text.strip()}
+
+
 def render(answer: Answer, footer: str = "") -> discord.Embed:
-    """The compact answer: statements, then each source's line and supporting sentences."""
+    """The compact answer: the short answer and the statements no quote shows, then each
+    source's line and supporting sentences, the answering one in bold. The footer (what
+    quotes are) goes under an answer, never under an "I don't know", which quotes nothing."""
     if answer.abstained or not answer.citations:
-        embed = discord.Embed(colour=discord.Colour.light_grey(), description=_declined(answer))
-    else:
-        body = _statements(answer, STATEMENTS_MAX)
-        citations = answer.citations
-        for i, c in enumerate(citations):
-            line = source_line(c, answer.language)
-            remaining = COMPACT_MAX - len(body) - 40  # head-room for the "more" note
-            share = max(remaining // (len(citations) - i),
-                        min(remaining, len(line) + 300)) - len(line) - 3
-            if share < 60:  # rather fewer sources than stubs; the Sources button has all
-                body += "\n\n" + say("more_sources", answer.language,
-                                     count=len(citations) - i)
-                break
-            body += f"\n\n{line}\n{_quote(c, share, QUOTE_SENTENCES)}"
-        embed = discord.Embed(colour=COLOUR, description=body)
+        return discord.Embed(colour=discord.Colour.light_grey(), description=_declined(answer))
+    quoted = _shown_in_quote(answer)
+    body, unbolded = _compact(answer, quoted)
+    if unbolded:  # a quote too short to hold its sentence: that statement stays above
+        body, _ = _compact(answer, {i for i in quoted
+                                    if answer.statements[i].citations[0] not in unbolded})
+    embed = discord.Embed(colour=COLOUR, description=body)
     if footer:
         embed.set_footer(text=clip(footer, 200))
     return embed
+
+
+def _compact(answer: Answer, quoted: set[int]) -> tuple[str, set[int]]:
+    """The body, and the citations whose quote lost its bold sentence to the budget."""
+    statements = _statements(answer, STATEMENTS_MAX, quoted)
+    body = statements
+    citations = answer.citations
+    unbolded: set[int] = set()
+    for i, c in enumerate(citations):
+        line = source_line(c, answer.language)
+        remaining = COMPACT_MAX - len(body) - 40  # head-room for the "more" note
+        share = max(remaining // (len(citations) - i),
+                    min(remaining, len(line) + 300)) - len(line) - 3
+        if share < 60:  # rather fewer sources than stubs; the Sources button has all
+            body += "\n\n" + say("more_sources", answer.language, count=len(citations) - i)
+            unbolded |= {x.n for x in citations[i:]}
+            break
+        quote = _quote(c, share, QUOTE_SENTENCES)
+        if "**" not in quote:
+            unbolded.add(c.n)
+        body += f"\n\n{line}\n{quote}"
+    return body.removeprefix("\n\n"), unbolded
 
 
 def _field(c: Citation, language: str) -> tuple[str, str]:

@@ -85,6 +85,8 @@ _STEPS: list[Step] = [
     _PRIVATE_CHANNELS,
     # the whole Answer as JSON, so its Sources and More buttons work after a restart
     add_column("answers", "body", "TEXT"),
+    # where a question was asked: `discord`, or `cli` (newsdesk ask / chat), for the audit
+    add_column("answers", "face", "TEXT NOT NULL DEFAULT 'discord'"),
 ]
 
 
@@ -259,13 +261,13 @@ class Storage:
     # -- answers, feedback, threads ---------------------------------------------
     async def record_answer(self, guild_id: int | None, channel_id: int | None, user_id: int,
                             question: str, cited: list[str], abstained: bool,
-                            answer: Answer | None = None) -> int:
+                            answer: Answer | None = None, face: str = "discord") -> int:
         async with self._db() as db:
             cur = await db.execute(
                 "INSERT INTO answers (guild_id, channel_id, user_id, question, cited, abstained,"
-                " at, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                " at, body, face) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (guild_id, channel_id, user_id, question, json.dumps(cited), int(abstained),
-                 time.time(), answer.model_dump_json() if answer else None),
+                 time.time(), answer.model_dump_json() if answer else None, face),
             )
             return int(cur.lastrowid or 0)
 
@@ -309,14 +311,16 @@ class Storage:
             (thread_id, limit))
         return [r[0] for r in reversed(rows)]
 
-    async def unanswered(self, guild_id: int | None = None, limit: int = 20) -> list[Unanswered]:
-        """Questions declined or voted 👎 (in one guild, or everywhere), the most frequent
-        first: the news the community wants and the corpus lacks."""
+    async def unanswered(self, guild_id: int | None = None, limit: int = 20,
+                         face: str | None = None) -> list[Unanswered]:
+        """Questions declined or voted 👎 (in one guild, or everywhere; from one face, or
+        all), the most frequent first: the news the community wants and the corpus lacks."""
         rows = await self._all(
             "SELECT a.question, a.abstained, (SELECT COUNT(*) FROM feedback f WHERE "
             "f.answer_id = a.id AND f.vote < 0) AS down, a.at FROM answers a "
-            "WHERE (? IS NULL OR a.guild_id = ?) AND (a.abstained = 1 OR down > 0)",
-            (guild_id, guild_id))
+            "WHERE (? IS NULL OR a.guild_id = ?) AND (? IS NULL OR a.face = ?) "
+            "AND (a.abstained = 1 OR down > 0)",
+            (guild_id, guild_id, face, face))
         groups: dict[str, Unanswered] = {}
         for question, abstained, down, at in rows:
             key = " ".join(question.casefold().split()).rstrip("?？ ")

@@ -251,7 +251,10 @@ class Moderation(commands.Cog):
             created = datetime.fromisoformat(figures.index_created)
             age = _ago((datetime.now(UTC) - created).total_seconds())
         ratio = f"{feedback.ratio:.0%} 👍" if feedback.ratio is not None else "no votes yet"
-        text = (f"Articles: {figures.articles} ({figures.pending} waiting to be indexed)\n"
+        removed = f", {figures.removed} removed, in the index until the next reindex" \
+            if figures.removed else ""
+        text = (f"Articles: {figures.articles} ({figures.pending} waiting to be indexed"
+                f"{removed})\n"
                 f"Passages: {figures.indexed_passages}\n"
                 f"Index: {figures.index_version or 'none'} (built {age} ago)\n"
                 f"Questions today: {today}\nFeedback: {ratio} ({feedback.up} 👍 / "
