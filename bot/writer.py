@@ -200,6 +200,9 @@ def fact_problem(draft: Draft, language: str, given: dict[int, Passage]) -> str 
     return f"states what its passages do not: {', '.join(missing)}" if missing else None
 
 
+# words that qualify a name a translation spells its own way ("South Korean": "sud-coréen")
+_QUALIFIERS = {"south", "north", "east", "west", "southern", "northern", "eastern", "western",
+               "central", "new", "great"}
 _KATAKANA_NAME = re.compile(r"[\u30a0-\u30ff]{3,}")  # a foreign name in Japanese: ピーター
 
 
@@ -218,11 +221,11 @@ def name_problem(draft: Draft, language: str, given: dict[int, Passage],
     for name, kind in kinds.items():
         if kind == "version" and " " in name and name.split(" ")[0] not in proper:
             continue
-        if not cues.found(name, read):
+        if name not in _QUALIFIERS and not cues.found(name, read):
             return f"names {name!r}, which its passages do not"
     parts = {p for name in kinds for p in re.split(r"[ -]", name)}
     # German capitalises every noun: there only the names question_names finds are names
-    for name in sorted(proper - set(kinds) - parts) if language != "de" else []:
+    for name in sorted(proper - set(kinds) - parts - _QUALIFIERS) if language != "de" else []:
         if not any(c.isdigit() for c in name) and not cues.found(name, read):
             return f"names {name!r}, which its passages do not"
     for match in _KATAKANA_NAME.finditer(draft.text):

@@ -17,6 +17,11 @@ from bot.messages import LANGUAGES, grouped, say
 from index.filters import FilterError, Filters, Searched, parse_since
 
 QUESTIONS = Path(__file__).parent.parent / "eval" / "sample_questions.jsonl"
+# what the reader trained so far does not yet decline (its answer score for "how much did
+# Italy fine DeepSeek?" over the block is 0.51, above its bar of 0.2): strict, so a reader
+# that does decline them makes these pass and says so
+NOT_YET = pytest.mark.xfail(strict=True, reason="issue 18: the reader does not yet tell a "
+                            "raise of 2024 from one of 2025, or a block from a fine")
 
 
 def test_seed_question_cites_the_french_korea_article(sample_desk: Desk) -> None:
@@ -100,6 +105,39 @@ def test_the_lead_is_the_sentence_that_answers(sample_desk: Desk, question: str,
 def test_near_topic_questions_decline(sample_desk: Desk, question: str) -> None:
     answer = sample_desk.ask(question)
     assert answer.abstained, answer.text
+
+
+@pytest.mark.parametrize("question", [
+    # the 2023 Nobel: the corpus has the 2024 prize and a 2023 AI forum
+    "Who won the 2023 Nobel Prize in Physics?",
+    "Qui a remporté le prix Nobel de physique 2023 ?",
+    "2023년 노벨 물리학상은 누가 받았나?",
+    # Mistral's raises are of 2024; a subscription price is no raise
+    *(pytest.param(q, marks=NOT_YET) for q in (
+        "How much did Mistral raise in 2025?",
+        "Combien Mistral a-t-il levé en 2025 ?",
+        "미스트랄은 2025년에 투자금을 얼마나 유치했나?")),
+    # Italy blocked DeepSeek; no fine is reported
+    pytest.param("How much did Italy fine DeepSeek?", marks=NOT_YET),
+    pytest.param("Quelle amende l'Italie a-t-elle infligée à DeepSeek ?", marks=NOT_YET),
+    "이탈리아는 딥시크에 벌금을 얼마나 부과했나?",
+])
+def test_near_topic_questions_decline_alike_in_every_language(sample_desk: Desk,
+                                                              question: str) -> None:
+    """The reader reads the question with the passage: the same story on another year,
+    amount or fact is no answer, in whichever language it is asked."""
+    answer = sample_desk.ask(question)
+    assert answer.abstained, (question, answer.lead)
+
+
+def test_a_follow_up_naming_another_country_answers_about_it(sample_desk: Desk) -> None:
+    first = sample_desk.ask("why did Italy block DeepSeek?")
+    assert first.citations[0].article_id == "fr-italie-garante-deepseek"
+    follow = sample_desk.ask("and what did Germany do?",
+                             context=["why did Italy block DeepSeek?"])
+    assert not follow.abstained
+    assert follow.citations[0].article_id == "de-berlin-deepseek-appstores"
+    assert follow.question == "and what did Germany do?"  # the member's words, as asked
 
 
 def test_english_questions_about_chinese_and_korean_articles_are_answered(

