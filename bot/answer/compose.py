@@ -298,10 +298,11 @@ def _answered(question: str, articles: list[Candidate], candidates: list[Candida
               reader: Reader, scorer: SentenceScorer, q: Question, names: dict[str, str],
               min_answer: float, max_citations: int, language: str,
               lead_ids: set[str]) -> Answer:
-    """The reader's answer: the pool's article most sure to answer (the reader may reorder
-    what the retriever ranked), quoted from the sentence that holds its span; another
-    article is cited only for another side of a comparison, and only if the reader finds
-    an answer in it too."""
+    """The answer with the reader as a gate: the first of the leading articles (in the
+    retriever's order) that names what is asked and that the reader finds an answer in,
+    quoted from the scorer's sentence, with the reader's short answer when it is sure;
+    another article is cited only for another side of a comparison, and only if the reader
+    finds an answer in it too. Nothing the reader finds: "I don't know"."""
     named = [a for a in articles if supported(q, names, a.article)]  # read only these
     pool = {a.article.id for a in named if a.article.id in lead_ids}
     aspects = {a.aspect for a in named if a.article.id in pool}
