@@ -13,20 +13,18 @@ that is most of a cold `newsdesk ask`.
 
 from __future__ import annotations
 
-import fcntl
 import json
 import logging
 import os
 import shutil
 import tempfile
 import warnings
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 
 from corpus.errors import NewsdeskError
+from index.provision import file_lock
 
 log = logging.getLogger("newsdesk." + __name__)
 
@@ -123,7 +121,7 @@ def onnx_model(folder: Path, precision: str) -> Path:
     if precision == "int8":
         source = onnx_model(folder, "fp32")
     target.mkdir(parents=True, exist_ok=True)
-    with _export_lock(target):  # a second process waits for the first one's export
+    with file_lock(target / ".export.lock"):  # a second process waits for the first one's export
         if path.is_file() and marker.is_file() and marker.read_text().strip() == stamp:
             return path
         log.info("exporting the embedding model to ONNX (%s, one time for every checkout, "
@@ -131,16 +129,6 @@ def onnx_model(folder: Path, precision: str) -> Path:
         _export(folder, precision, source if precision == "int8" else None, path)
         marker.write_text(stamp)
     return path
-
-
-@contextmanager
-def _export_lock(target: Path) -> Iterator[None]:
-    with (target / ".export.lock").open("a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def _export(folder: Path, precision: str, source: Path | None, path: Path) -> None:

@@ -236,15 +236,13 @@ def _record_line(distribution: str, path: Path) -> str:
                 return f"{distribution} {dist.version} {entry.hash.mode}={entry.hash.value}"
     except (metadata.PackageNotFoundError, OSError):
         pass
-    return f"{path.name} sha256={_digest(path)}"
+    return f"{path.name} sha256={file_sha256(path)}"
 
 
-def _digest(path: Path) -> str:
-    h = hashlib.sha256()
+def file_sha256(path: Path) -> str:
+    """One file's sha256, read in blocks (hashlib's own reader)."""
     with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 def provenance() -> str:
@@ -274,7 +272,7 @@ def provision(models_dir: Path) -> Path:
     if (target / "PROVISIONED").is_file():
         return target
     models_dir.mkdir(parents=True, exist_ok=True)
-    with _build_lock(models_dir):
+    with file_lock(models_dir / ".provision.lock"):
         if (target / "PROVISIONED").is_file():  # built while this process waited
             return target
         _build(target)
@@ -282,8 +280,10 @@ def provision(models_dir: Path) -> Path:
 
 
 @contextmanager
-def _build_lock(models_dir: Path) -> Iterator[None]:
-    with (models_dir / ".provision.lock").open("a") as lock:
+def file_lock(path: Path) -> Iterator[None]:
+    """An exclusive lock held on `path` (made if missing) while the block runs: a second
+    process that would build or export the same thing waits, then finds it done."""
+    with path.open("a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             yield

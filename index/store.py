@@ -28,7 +28,6 @@ publish or merge rewrites them.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import logging
 import math
@@ -55,6 +54,7 @@ from index import ann
 from index.language_bias import LanguageOffsets
 from index.lexical import Lexical
 from index.passage_text import passage_input
+from index.provision import file_sha256
 
 log = logging.getLogger("newsdesk." + __name__)
 
@@ -95,14 +95,6 @@ class Manifest(BaseModel):
     files: dict[str, str]  # file name → sha256 (of the version folder's own files)
     segments: list[SegmentRef] | None = None  # None: a version from before segments
     tombstones: dict[str, list[str]] = {}  # segment → article ids it holds but no longer serves
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _fsync_dir(path: Path) -> None:
@@ -791,7 +783,7 @@ class IndexStore:
                 if stamp.get(file) == seen:
                     fresh[file] = seen
                     continue
-                if _sha256(folder / file) != digest:
+                if file_sha256(folder / file) != digest:
                     stamp_path.unlink(missing_ok=True)  # every later check hashes again
                     raise _damaged(name, f"{folder.name}/{file} does not match its checksum")
                 fresh[file] = seen
@@ -1043,7 +1035,7 @@ class IndexStore:
             for i, rows in enumerate(groups.values()):
                 faiss.write_index(build_faiss(np.asarray(vectors)[rows]),
                                   str(tmp / f"faiss-{i}.index"))
-            files = {p.name: _sha256(p) for p in sorted(tmp.iterdir())}
+            files = {p.name: file_sha256(p) for p in sorted(tmp.iterdir())}
         return SegmentRef(name=name, passages=len(passages), languages=list(groups),
                           files=files)
 
@@ -1061,7 +1053,7 @@ class IndexStore:
             manifest = Manifest(
                 version=name, created=datetime.now(UTC), model=model, recipe=recipe, dim=dim,
                 articles={a.id: a.content_hash for a in articles}, passages=passages,
-                files={"languages.npz": _sha256(tmp / "languages.npz")}, segments=segments,
+                files={"languages.npz": file_sha256(tmp / "languages.npz")}, segments=segments,
                 tombstones={k: sorted(v) for k, v in tombstones.items()},
             )
             (tmp / "manifest.json").write_text(manifest.model_dump_json(indent=1), "utf-8")

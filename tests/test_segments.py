@@ -15,7 +15,8 @@ from bot.desk import Desk
 from corpus.models import Article
 from index.embedder import Embedder
 from index.passage_text import passage_input
-from index.store import FILES, SEGMENT_FILES, IndexStore, IndexVersion, Manifest, _sha256
+from index.provision import file_sha256
+from index.store import FILES, SEGMENT_FILES, IndexStore, IndexVersion, Manifest
 from tests.test_index import ARTICLES, CountingEmbedder, article, seeded
 
 
@@ -110,9 +111,9 @@ def test_segments_are_hashed_once_then_checked_by_their_stamp(
 
     def counting(path: Path) -> str:
         hashed.append(path.name)
-        return _sha256(path)
+        return file_sha256(path)
 
-    monkeypatch.setattr(store_module, "_sha256", counting)
+    monkeypatch.setattr(store_module, "file_sha256", counting)
     IndexStore(desk.store.root).load()  # the first load hashes every file once
     assert sorted(hashed) == sorted([*SEGMENT_FILES, "languages.npz", "faiss-0.index",
                                     "faiss-1.index", "faiss-2.index"])
@@ -194,7 +195,7 @@ def write_legacy(store: IndexStore, version: IndexVersion) -> str:
         shutil.copy(source, folder / file)
     manifest = Manifest(**{**version.manifest.model_dump(), "version": folder.name,
                            "segments": None, "tombstones": {},
-                           "files": {f: _sha256(folder / f) for f in FILES}})
+                           "files": {f: file_sha256(folder / f) for f in FILES}})
     (folder / "manifest.json").write_text(manifest.model_dump_json(), "utf-8")
     store.point_to(folder.name)
     return folder.name

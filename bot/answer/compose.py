@@ -287,13 +287,6 @@ def _reader_or_scorer(candidate: Candidate, q: Question, found: Reading,
     return choice
 
 
-def _readings(reader: Reader, question: str,
-              candidates: list[Candidate]) -> dict[int, Reading]:
-    """The reader's view of each candidate passage, keyed by position in `candidates`."""
-    return dict(zip(range(len(candidates)),
-                    reader.read(question, [c.text for c in candidates]), strict=True))
-
-
 def _answered(question: str, articles: list[Candidate], candidates: list[Candidate],
               reader: Reader, scorer: SentenceScorer, q: Question, names: dict[str, str],
               min_answer: float, max_citations: int, language: str,
@@ -308,7 +301,7 @@ def _answered(question: str, articles: list[Candidate], candidates: list[Candida
     aspects = {a.aspect for a in named if a.article.id in pool}
     sides = {a.article.id for a in named if a.aspect is not None and a.aspect not in aspects}
     read = [c for c in candidates if c.article.id in pool | sides]
-    readings = _readings(reader, question, read) if read else {}
+    readings = reader.read(question, [c.text for c in read]) if read else []
     # per article: its first candidate in the retriever's order (whose sentences are scored,
     # as without the reader) and the reading of its passage surest to answer, in the
     # article's own offsets

@@ -29,6 +29,7 @@ import numpy as np
 
 from bot.answer import reading
 from corpus.errors import NewsdeskError
+from index.provision import file_sha256
 
 log = logging.getLogger("newsdesk." + __name__)
 
@@ -52,20 +53,12 @@ class Reading:
     span: float  # start + end logits of the span: how sure of where the answer is
 
 
-def _digest(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def folder_for(models_dir: Path, e5_folder: Path, weights: Path = WEIGHTS) -> Path:
     """Named by content: the e5 folder's stamp, the trained file's hash, the recipe."""
     marker = e5_folder / "PROVISIONED"
-    e5 = marker.read_text().strip() if marker.is_file() else _digest(e5_folder /
+    e5 = marker.read_text().strip() if marker.is_file() else file_sha256(e5_folder /
                                                                       "model.safetensors")
-    key = hashlib.sha256(f"{e5}/{_digest(weights)}/{_RECIPE}".encode()).hexdigest()[:16]
+    key = hashlib.sha256(f"{e5}/{file_sha256(weights)}/{_RECIPE}".encode()).hexdigest()[:16]
     return models_dir / f"newsdesk-reader-{key}"
 
 
