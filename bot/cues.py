@@ -423,7 +423,9 @@ def question_names(question: str, language: str = "") -> dict[str, str]:
     distinct = {fold(m.group()) for m in _DISTINCT.finditer(question)}
     # a lower-case s is a plural ("GPUs"); a capital one is part of the acronym ("SAOS", "PS")
     acronyms = {fold(m.group().removesuffix("s")) for m in _ACRONYM.finditer(question)}
-    for name in names(question):
+    folded = fold(question)
+    # in the order the question says them, so what is reported first does not depend on hashing
+    for name in sorted(names(question), key=lambda n: (folded.find(n), n)):
         if name.isdigit() or name in parts or any(name.startswith(v) for v in out):
             continue
         if name in _DOMAIN:
