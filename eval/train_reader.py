@@ -596,7 +596,8 @@ def main() -> None:
         compute_hidden(model, examples, args.work, args.frozen, args.device, args.bf16)
     train(model, examples, args.work, args)
     model.eval()
-    write_check(model.cpu(), tokenizer)
+    # beside the weights it checks, so a trial run elsewhere leaves the shipped pair alone
+    write_check(model.cpu(), tokenizer, args.out.with_name(args.out.stem + ".check.json"))
     if args.check_only:
         return
     save_trained(model.cpu(), args.frozen, args.out, {
