@@ -6,6 +6,7 @@ from worker threads, never on the event loop.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -86,6 +87,7 @@ class Desk:
         self._followed = time.monotonic()
         self._version: IndexVersion | None = None
         self._lock = threading.Lock()
+        self._reader_lock = threading.Lock()  # its own: loading it must not hold up the encoder
         self.writer = Writer.from_settings(self.settings)  # None unless NEWSDESK_LLM_URL
 
     @property
@@ -100,12 +102,24 @@ class Desk:
         if not self.settings.reader:
             return None
         if self._reader is None:
-            with self._lock:
+            with self._reader_lock:
                 if self._reader is None:
                     self._reader = load_reader(self.settings.models_dir,
                                                provision(self.settings.models_dir),
                                                self.settings.threads)
         return self._reader
+
+    def _prefetch_reader(self) -> None:
+        """A cold process loads the reader while the encoder loads and searches: the two are
+        half a gigabyte each. A failure here is left for the answer's own call to raise."""
+        if not self.settings.reader or self._reader is not None:
+            return
+
+        def load() -> None:
+            with contextlib.suppress(Exception):
+                self.reader()
+
+        threading.Thread(target=load, name="newsdesk-reader-load", daemon=True).start()
 
     def index_version(self) -> IndexVersion:
         """The published index, loaded once per process (a cold `ask` used to load it twice)."""
@@ -373,6 +387,7 @@ class Desk:
         `filters`: which articles may answer (since a day, one outlet, one language)."""
         question = validate_question(question, self.settings.max_question_chars)
         language = question_language(question, locale)
+        self._prefetch_reader()
         retriever = self.retriever()
         context = (context or [])[-2:]
         asked = resolve(question, context, language)  # "and Germany?" → with its subject
