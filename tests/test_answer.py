@@ -18,10 +18,10 @@ from index.filters import FilterError, Filters, Searched, parse_since
 
 QUESTIONS = Path(__file__).parent.parent / "eval" / "sample_questions.jsonl"
 # what the reader trained so far does not yet decline (its answer score for "how much did
-# Italy fine DeepSeek?" over the block is 0.51, above its bar of 0.2): strict, so a reader
-# that does decline them makes these pass and says so
+# Mistral raise in 2025?" over a 2025 article's subscription price is 0.88): strict, so a
+# reader that does decline them makes these pass and says so
 NOT_YET = pytest.mark.xfail(strict=True, reason="issue 18: the reader does not yet tell a "
-                            "raise of 2024 from one of 2025, or a block from a fine")
+                            "raise from a price")
 
 
 def test_seed_question_cites_the_french_korea_article(sample_desk: Desk) -> None:
@@ -118,8 +118,8 @@ def test_near_topic_questions_decline(sample_desk: Desk, question: str) -> None:
         "Combien Mistral a-t-il levé en 2025 ?",
         "미스트랄은 2025년에 투자금을 얼마나 유치했나?")),
     # Italy blocked DeepSeek; no fine is reported
-    pytest.param("How much did Italy fine DeepSeek?", marks=NOT_YET),
-    pytest.param("Quelle amende l'Italie a-t-elle infligée à DeepSeek ?", marks=NOT_YET),
+    "How much did Italy fine DeepSeek?",
+    "Quelle amende l'Italie a-t-elle infligée à DeepSeek ?",
     "이탈리아는 딥시크에 벌금을 얼마나 부과했나?",
 ])
 def test_near_topic_questions_decline_alike_in_every_language(sample_desk: Desk,
@@ -149,6 +149,15 @@ def test_english_questions_about_chinese_and_korean_articles_are_answered(
     assert "278.8万" in zh.citations[0].excerpt
     ko = sample_desk.ask("What is Samsung Gauss?")
     assert not ko.abstained and ko.citations[0].language == "ko"
+
+
+def test_a_sure_reader_leads_with_its_own_sentence(sample_desk: Desk) -> None:
+    """The sentence scorer likes the parameter count for "how many tokens"; the reader,
+    reading question and passage together, finds the training data's size and is sure."""
+    answer = sample_desk.ask("How many tokens was DeepSeek-V3 pretrained on?")
+    assert answer.citations[0].article_id == "zh-deepseek-v3-fabu"
+    assert "14.8万亿" in answer.lead and "6710亿" not in answer.lead
+    assert answer.short == "14.8万亿"
 
 
 def test_a_follow_up_answers_the_new_question(sample_desk: Desk) -> None:

@@ -31,6 +31,7 @@ LEAD_POOL = 3  # the lead is the first of this many articles that speaks of what
 RUNNER_UP = 0.4
 CLOSEST = 3  # articles an "I don't know" points to
 SHORT_CHARS = 80  # a span longer than this is no short answer: the sentence says it better
+READER_LEADS = 0.8  # …and above which its sentence leads, when the scorer picked another
 SHORT_ANSWER = 0.8  # the reader's probability above which its span is shown as the answer
 
 
@@ -284,7 +285,21 @@ def _reader_or_scorer(candidate: Candidate, q: Question, found: Reading,
     best = choice.spans[choice.best]  # the highlighted sentence
     if found.answers >= SHORT_ANSWER and best.start <= start < end <= best.end:
         choice.span = Span(start=start, end=end)
+    elif found.answers >= READER_LEADS:
+        holder = next((i for i, x in enumerate(choice.spans) if x.start <= start < end <= x.end),
+                      None)
+        if holder is not None:
+            choice.best, choice.runner_up = holder, None
+            choice.span = Span(start=start, end=end)
     return choice
+
+
+def _of_the_kind(q: Question, passage: str) -> bool:
+    """"How much did Italy fine DeepSeek?" is not answered by a passage that states no amount,
+    however sure the reader is that the block is what was asked about."""
+    if q.want != cues.Want.HOW_MUCH:
+        return True
+    return bool(cues.AMOUNT.search(passage)) and bool(cues.NUMBER.search(passage))
 
 
 def _answered(question: str, articles: list[Candidate], candidates: list[Candidate],
@@ -310,6 +325,8 @@ def _answered(question: str, articles: list[Candidate], candidates: list[Candida
     for i, c in enumerate(read):
         first.setdefault(c.article.id, c)
         r = readings[i]
+        if not _of_the_kind(q, c.text):
+            continue
         r = Reading(r.answers, c.passage.start + r.start, c.passage.start + r.end, r.span)
         if c.article.id not in best or r.answers > best[c.article.id].answers:
             best[c.article.id] = r
