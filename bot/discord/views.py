@@ -110,12 +110,13 @@ class FollowUpButton(discord.ui.DynamicItem[discord.ui.Button],
         locale = str(interaction.locale)
         storage = interaction.client.storage
         row = await storage.answer_row(self.answer_id)
-        message = interaction.message
+        message, channel = interaction.message, interaction.channel
         if row is None or message is None:
             await interaction.response.send_message(say("gone", locale), ephemeral=True,
                                                     allowed_mentions=NONE)
             return
-        thread = await follow_up_thread(message, row[1], storage)
+        thread = await follow_up_thread(channel, message, row[1], storage) \
+            if isinstance(channel, discord.TextChannel) else None
         if thread is None:
             await interaction.response.send_message(say("no_thread", locale), ephemeral=True,
                                                     allowed_mentions=NONE)

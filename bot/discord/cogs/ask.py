@@ -209,8 +209,9 @@ class Ask(commands.Cog):
         message = await entrance.send(render(answer, say("footer", answer.language)), view)
         if isinstance(channel, discord.Thread) and not entrance.private:
             await self.bot.storage.add_thread_question(channel.id, question)  # continues
-        elif threads == "always" and answered:  # "I don't know" has nothing to follow up
-            await start_thread(message, question, self.bot.storage)
+        elif threads == "always" and answered and isinstance(channel, discord.TextChannel):
+            # at once, as before the setting existed ("I don't know" has nothing to follow up)
+            await start_thread(channel, message, question, self.bot.storage)
 
     async def _wait_turn(self, entrance: _Entrance) -> bool:
         """The member's cooldown: a slash command is refused with the seconds to wait; a
