@@ -892,8 +892,12 @@ async def test_config_threads_always_restores_a_thread_per_answer_and_channels_o
     await admin.slash(channel, "config threads", mode="default")
     calm = last_reply(await alice.slash(channel, "ask", question="what did Taiwan do?"))
     assert len(channel.threads) == 2 and "follow" in buttons_of(calm)  # the calm default
+    await admin.slash(channel, "config threads", mode="off", channel=channel)
+    refused = await alice.click(calm.message, custom_id=buttons_of(calm)["follow"])
+    assert refused.ephemeral and refused.response.content == say("no_thread")
+    assert len(channel.threads) == 2  # an older answer's button obeys the setting now
     actions = [e.action for e in await env.bot.storage.audit_entries(_guild.id)]
-    assert actions.count("config threads") == 4
+    assert actions.count("config threads") == 5
     assert_sent_without_mentions(env)
 
 
@@ -918,7 +922,7 @@ async def test_every_command_description_is_translated(env: simcord.Env,
     description fails here, for each Discord locale of each catalogue language."""
     nodes = described_nodes(await env.bot.tree.fetch_commands())
     names = {n.name for n in nodes}
-    assert {"ask", "config", "threads", "sources", "reindex", "audit", "stats"} <= names
+    assert {"ask", "config", "channels", "add", "sources", "remove", "audit", "stats"} <= names
     language = normalise_language(locale.value)
     english = {texts["en"]: texts for texts in CATALOGUE.values()}
     for node in nodes:

@@ -93,7 +93,8 @@ class MoreButton(discord.ui.DynamicItem[discord.ui.Button],
 class FollowUpButton(discord.ui.DynamicItem[discord.ui.Button],
                      template=r"newsdesk:follow:(?P<answer>[0-9]+)"):
     """Opens the answer's thread when a member wants to follow up (setting `on-follow-up`):
-    the channel gets a thread only for the answers someone continues."""
+    the channel gets a thread only for the answers someone continues. An older answer's
+    button in a channel since set to `off` opens none."""
 
     def __init__(self, answer_id: int, label: str = "Follow up") -> None:
         super().__init__(discord.ui.Button(
@@ -115,8 +116,10 @@ class FollowUpButton(discord.ui.DynamicItem[discord.ui.Button],
             await interaction.response.send_message(say("gone", locale), ephemeral=True,
                                                     allowed_mentions=NONE)
             return
-        thread = await follow_up_thread(channel, message, row[1], storage) \
-            if isinstance(channel, discord.TextChannel) else None
+        thread = None
+        if isinstance(channel, discord.TextChannel) and \
+                (await storage.guild(channel.guild.id)).threads_in(channel.id) != "off":
+            thread = await follow_up_thread(channel, message, row[1], storage)
         if thread is None:
             await interaction.response.send_message(say("no_thread", locale), ephemeral=True,
                                                     allowed_mentions=NONE)
