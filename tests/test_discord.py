@@ -94,7 +94,7 @@ def last_answer(result: simcord.InteractionResult) -> discord.Embed:
 
 
 @pytest.mark.real_model
-async def test_slash_ask_answers_with_verbatim_citations_and_a_thread(
+async def test_slash_ask_answers_with_verbatim_citations_and_a_follow_up_button(
     env: simcord.Env, face_desk: Desk
 ) -> None:
     _guild, channel, _, alice, _ = setup_guild(env)
@@ -117,8 +117,9 @@ async def test_slash_ask_answers_with_verbatim_citations_and_a_thread(
     assert_verbatim(face_desk, embed)
     message = result.followups[-1] if result.followups else result.response
     buttons = [c for row in message.components for c in row.get("components", [])]
-    assert [b["custom_id"].split(":")[1] for b in buttons] == ["fb", "fb", "src", "more"]
-    assert channel.threads, "the answer opens a thread for follow-ups"
+    assert [b["custom_id"].split(":")[1] for b in buttons] == ["fb", "fb", "src", "more",
+                                                               "follow"]
+    assert not channel.threads, "a thread opens only when a member follows up"
 
 
 async def test_mentions_answered_only_in_enabled_channels(env: simcord.Env) -> None:
@@ -324,6 +325,12 @@ async def test_nothing_mentions_anyone(env: simcord.Env, face_desk: Desk) -> Non
                             for e in m.embeds)
     for m in messages:
         assert not m.mention_everyone and not m.role_mentions and not m.mentions
+    assert_sent_without_mentions(env)
+    assert result.response is not None
+
+
+def assert_sent_without_mentions(env: simcord.Env) -> None:
+    """Every message the bot sent or edited so far went out with mentions disabled."""
     sends = [r for r in env.http_requests
              if r.method in ("POST", "PATCH") and isinstance(r.json, dict)
              and ("embeds" in r.json or "content" in r.json or "data" in r.json)]
@@ -335,7 +342,6 @@ async def test_nothing_mentions_anyone(env: simcord.Env, face_desk: Desk) -> Non
             assert allowed and allowed["parse"] == [] and not allowed.get("replied_user"), \
                 (r.path, payload)
             assert not allowed.get("users") and not allowed.get("roles")
-    assert result.response is not None
 
 
 async def test_feedback_buttons_survive_a_restart(env: simcord.Env, face_desk: Desk) -> None:
@@ -362,7 +368,9 @@ async def test_feedback_buttons_survive_a_restart(env: simcord.Env, face_desk: D
 async def test_a_follow_up_in_the_thread_uses_the_earlier_question(env: simcord.Env) -> None:
     _guild, channel, _, alice, admin = setup_guild(env)
     await admin.slash(channel, "config cooldown", seconds=0)
-    await alice.slash(channel, "ask", question="what did Korea do about DeepSeek")
+    asked = last_reply(await alice.slash(channel, "ask",
+                                         question="what did Korea do about DeepSeek"))
+    await alice.click(asked.message, custom_id=buttons_of(asked)["follow"])
     [thread] = channel.threads
     await alice.send(thread, f"<@{env.bot.user.id}> and did Taiwan do the same?")
     reply = bot_answers(env, thread)[-1]
@@ -606,6 +614,7 @@ async def test_private_answers_and_the_channel_default(env: simcord.Env) -> None
     private = await alice.slash(channel, "ask", question="what did Taiwan do about DeepSeek?",
                                 private=True)
     assert private.ephemeral and cited(last_answer(private)) and not channel.threads
+    assert "follow" not in buttons_of(last_reply(private))  # no thread under a private answer
     assert not bot_answers(env, channel)  # nothing in the channel
 
     done = await admin.slash(channel, "config private", channel=channel, private=True)
@@ -614,7 +623,8 @@ async def test_private_answers_and_the_channel_default(env: simcord.Env) -> None
     assert by_default.ephemeral and cited(last_answer(by_default))
     public = await alice.slash(channel, "ask", question="what did Korea do about DeepSeek",
                                private=False)
-    assert not public.ephemeral and len(bot_answers(env, channel)) == 1 and channel.threads
+    assert not public.ephemeral and len(bot_answers(env, channel)) == 1
+    assert "follow" in buttons_of(last_reply(public))
 
 
 async def test_i_dont_know_opens_no_thread_and_offers_no_sources(env: simcord.Env) -> None:
@@ -639,7 +649,9 @@ async def test_a_follow_up_during_the_cooldown_is_queued_and_answered(
     waits on the virtual clock until the test moves it."""
     _guild, channel, _, alice, admin = setup_guild(env)
     await admin.slash(channel, "config cooldown", seconds=3600)
-    await alice.slash(channel, "ask", question="what did Korea do about DeepSeek")
+    asked = last_reply(await alice.slash(channel, "ask",
+                                         question="what did Korea do about DeepSeek"))
+    await alice.click(asked.message, custom_id=buttons_of(asked)["follow"])  # no cooldown
     [thread] = channel.threads
     bot_id = env.bot.user.id
     await alice.send(thread, f"<@{bot_id}> and did Taiwan bar DeepSeek too?")
@@ -742,9 +754,11 @@ async def test_the_bot_speaks_the_askers_language(env: simcord.Env, language: st
         assert len(text) <= 100
     for key in ("button_sources", "button_more", "thanks", "queued", "only_admins", "failed"):
         assert say(key, language) == CATALOGUE[key][language]
-    view = answer_view(1, language, answered=True)
+    view = answer_view(1, language, answered=True, follow_up=True)
     labels = [getattr(item, "item", item).label for item in view.children]
-    assert labels[2:] == [say("button_sources", language), say("button_more", language)]
+    assert labels[2:] == [say("button_sources", language), say("button_more", language),
+                          say("button_follow_up", language)]
+    assert say("follow_up_here", language, thread="<#1>").count("<#1>") == 1
 
 
 @pytest.mark.real_model
@@ -755,7 +769,7 @@ async def test_a_french_question_gets_french_words_around_verbatim_quotes(
     result = await alice.slash(channel, "ask",
                                question="Qu'a fait la Corée du Sud à propos de DeepSeek ?")
     message = last_reply(result)
-    assert labels_of(message)[2:] == ["Sources", "Plus d’articles similaires"]
+    assert labels_of(message)[2:] == ["Sources", "Plus d’articles similaires", "Poursuivre"]
     assert message.embeds[0].footer.text == say("footer", "fr")
     assert_verbatim(face_desk, message.embeds[0])
 
@@ -793,3 +807,126 @@ async def test_ask_filters_since_outlet_and_language(env: simcord.Env) -> None:
     assert not bad.followups  # one line, nothing else
     offered = await alice.autocomplete(channel, "ask", "outlet", "wire")
     assert [c["value"] for c in offered] == ["Test Wire"]
+
+
+# -- a calm channel: threads only when a member follows up (issue 19) ---------------------
+def thread_notices(channel) -> list[discord.Message]:
+    """The "… started a thread" lines a thread opened on a message leaves in the channel."""
+    return [m for m in channel.history() if m.type == discord.MessageType.thread_created]
+
+
+async def test_by_default_answers_open_no_thread_until_a_member_follows_up(
+    env: simcord.Env, face_desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _guild, channel, _, alice, admin = setup_guild(env)
+    await admin.slash(channel, "config cooldown", seconds=0)
+    await admin.slash(channel, "config channels add", channel=channel)
+    questions = ["what did Korea do about DeepSeek", "what did Taiwan do about DeepSeek?",
+                 "When did the AI Act enter into force?"]
+    answers = [last_reply(await alice.slash(channel, "ask", question=q)) for q in questions]
+    await alice.send(channel, f"<@{env.bot.user.id}> what did Taiwan do about DeepSeek?")
+    assert len(bot_answers(env, channel)) == 4  # three /ask and a mention, all answered
+    assert not channel.threads and not thread_notices(channel)  # the channel stays calm
+    for message in answers:
+        assert cited(message.embeds[0]) and "follow" in buttons_of(message)
+    mentioned = bot_answers(env, channel)[-1]  # the mention's answer: a discord.Message
+    assert any(":follow:" in (c.custom_id or "") for row in mentioned.components
+               for c in row.children)
+
+    first = answers[0]
+    opened = await alice.click(first.message, custom_id=buttons_of(first)["follow"])
+    [thread] = channel.threads
+    assert opened.ephemeral and thread.mention in opened.response.content
+    assert thread.id == first.id and len(thread_notices(channel)) == 1  # on that answer
+    assert await env.bot.storage.thread_questions(thread.id) == [questions[0]]
+    again = await admin.click(first.message, custom_id=buttons_of(first)["follow"])
+    assert thread.mention in again.response.content and len(channel.threads) == 1
+
+    asked: list[tuple[str, list[str] | None]] = []
+    real = face_desk.ask
+
+    def spy(question, k=8, context=None, *args, **kwargs):
+        asked.append((question, context))
+        return real(question, k, context, *args, **kwargs)
+
+    monkeypatch.setattr(face_desk, "ask", spy)
+    await alice.send(thread, f"<@{env.bot.user.id}> and did Taiwan do the same?")
+    assert asked == [("and did Taiwan do the same?", [questions[0]])]  # the earlier question
+    assert bot_answers(env, thread)
+    assert await env.bot.storage.thread_questions(thread.id) == [
+        questions[0], "and did Taiwan do the same?"]
+
+    await env.restart_bot(make_bot(face_desk))  # the button works from an old answer
+    second = answers[1]
+    reopened = await alice.click(second.message, custom_id=buttons_of(second)["follow"])
+    assert reopened.ephemeral and len(channel.threads) == 2
+    assert await env.bot.storage.thread_questions(second.id) == [questions[1]]
+    assert_sent_without_mentions(env)
+
+
+async def test_config_threads_always_restores_a_thread_per_answer_and_channels_override(
+    env: simcord.Env
+) -> None:
+    _guild, channel, quiet, alice, admin = setup_guild(env)
+    await admin.slash(channel, "config cooldown", seconds=0)
+    done = await admin.slash(channel, "config threads", mode="always")
+    assert done.ephemeral and done.response.content.startswith("Threads in this server: always")
+    result = last_reply(await alice.slash(channel, "ask",
+                                          question="what did Korea do about DeepSeek"))
+    [thread] = channel.threads  # opened at once, as before the setting existed
+    assert thread.id == result.id and len(thread_notices(channel)) == 1
+    assert "follow" not in buttons_of(result)
+    assert await env.bot.storage.thread_questions(thread.id) == [
+        "what did Korea do about DeepSeek"]
+
+    await admin.slash(channel, "config threads", mode="off", channel=channel)
+    off = last_reply(await alice.slash(channel, "ask", question="what did Taiwan do?"))
+    assert len(channel.threads) == 1 and "follow" not in buttons_of(off)  # this channel: off
+    await alice.slash(quiet, "ask", question="what did Taiwan do?")
+    assert len(quiet.threads) == 1  # the rest of the server: always
+
+    back = await admin.slash(channel, "config threads", mode="default", channel=channel)
+    assert f"Threads in {channel.mention}: always" in back.response.content
+    await alice.slash(channel, "ask", question="When did the AI Act enter into force?")
+    assert len(channel.threads) == 2
+    await admin.slash(channel, "config threads", mode="default")
+    calm = last_reply(await alice.slash(channel, "ask", question="what did Taiwan do?"))
+    assert len(channel.threads) == 2 and "follow" in buttons_of(calm)  # the calm default
+    await admin.slash(channel, "config threads", mode="off", channel=channel)
+    refused = await alice.click(calm.message, custom_id=buttons_of(calm)["follow"])
+    assert refused.ephemeral and refused.response.content == say("no_thread")
+    assert len(channel.threads) == 2  # an older answer's button obeys the setting now
+    actions = [e.action for e in await env.bot.storage.audit_entries(_guild.id)]
+    assert actions.count("config threads") == 5
+    assert_sent_without_mentions(env)
+
+
+# -- every description in every language the catalogue covers (issue 19) ------------------
+TRANSLATED_LOCALES = [locale for locale in discord.Locale
+                      if normalise_language(locale.value) in set(LANGUAGES) - {"en"}]
+
+
+def described_nodes(commands) -> list:
+    """Every command, group and option of the registered tree: whatever has a description."""
+    out = []
+    for node in commands:
+        out.append(node)
+        out.extend(described_nodes(getattr(node, "options", [])))
+    return out
+
+
+@pytest.mark.parametrize("locale", TRANSLATED_LOCALES, ids=str)
+async def test_every_command_description_is_translated(env: simcord.Env,
+                                                       locale: discord.Locale) -> None:
+    """Walks the synced command tree: a command or option added without a catalogue
+    description fails here, for each Discord locale of each catalogue language."""
+    nodes = described_nodes(await env.bot.tree.fetch_commands())
+    names = {n.name for n in nodes}
+    assert {"ask", "config", "channels", "add", "sources", "remove", "audit", "stats"} <= names
+    language = normalise_language(locale.value)
+    english = {texts["en"]: texts for texts in CATALOGUE.values()}
+    for node in nodes:
+        assert node.description in english, (node.name, node.description)  # from the catalogue
+        shown = node.description_localizations.get(locale)
+        assert shown == english[node.description][language], (node.name, locale, shown)
+        assert len(shown) <= 100

@@ -23,6 +23,10 @@ from corpus.migrations import Step, add_column, migrate
 
 Mode = Literal["mention", "all"]
 DEFAULT_COOLDOWN = 10.0
+# When an answer gets a thread for follow-ups: never; when a member asks for one (the
+# answer's Follow up button); or under every answer, as before this setting existed.
+ThreadMode = Literal["off", "on-follow-up", "always"]
+DEFAULT_THREADS: ThreadMode = "on-follow-up"  # a calm channel: no "started a thread" per answer
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS guilds (
@@ -71,6 +75,14 @@ CREATE INDEX IF NOT EXISTS threads_id ON threads(thread_id);
 CREATE INDEX IF NOT EXISTS answers_guild ON answers(guild_id, at);
 CREATE INDEX IF NOT EXISTS audit_guild ON audit(guild_id, at);
 """
+_THREAD_CHANNELS = """
+CREATE TABLE IF NOT EXISTS thread_channels (
+    guild_id INTEGER NOT NULL,
+    channel_id INTEGER NOT NULL,
+    threads TEXT NOT NULL,
+    PRIMARY KEY (guild_id, channel_id)
+);
+"""
 _PRIVATE_CHANNELS = """
 CREATE TABLE IF NOT EXISTS private_channels (
     guild_id INTEGER NOT NULL,
@@ -87,6 +99,9 @@ _STEPS: list[Step] = [
     add_column("answers", "body", "TEXT"),
     # where a question was asked: `discord`, or `cli` (newsdesk ask / chat), for the audit
     add_column("answers", "face", "TEXT NOT NULL DEFAULT 'discord'"),
+    # the guild's thread setting (NULL: DEFAULT_THREADS) and the channels that override it
+    add_column("guilds", "threads", "TEXT"),
+    _THREAD_CHANNELS,
 ]
 
 
@@ -106,6 +121,12 @@ class GuildConfig(BaseModel):
     cooldown: float = DEFAULT_COOLDOWN
     channels: dict[int, Mode] = {}
     private_channels: frozenset[int] = frozenset()  # /ask answers only the asker by default
+    threads: ThreadMode = DEFAULT_THREADS
+    channel_threads: dict[int, ThreadMode] = {}  # channels whose setting is not the guild's
+
+    def threads_in(self, channel_id: int) -> ThreadMode:
+        """A channel's own thread setting, else the guild's."""
+        return self.channel_threads.get(channel_id, self.threads)
 
 
 class Unanswered(BaseModel):
@@ -177,8 +198,8 @@ class Storage:
 
     async def _read_guild(self, guild_id: int) -> GuildConfig:
         async with aiosqlite.connect(self.path, timeout=30) as db:
-            async with db.execute("SELECT moderator_role, cooldown FROM guilds WHERE guild_id = ?",
-                                  (guild_id,)) as cur:
+            async with db.execute("SELECT moderator_role, cooldown, threads FROM guilds "
+                                  "WHERE guild_id = ?", (guild_id,)) as cur:
                 row = await cur.fetchone()
             async with db.execute("SELECT channel_id, mode FROM channels WHERE guild_id = ?",
                                   (guild_id,)) as cur:
@@ -186,9 +207,14 @@ class Storage:
             async with db.execute("SELECT channel_id FROM private_channels WHERE guild_id = ?",
                                   (guild_id,)) as cur:
                 private = frozenset(c for (c,) in await cur.fetchall())
+            async with db.execute("SELECT channel_id, threads FROM thread_channels "
+                                  "WHERE guild_id = ?", (guild_id,)) as cur:
+                threads = {c: t for c, t in await cur.fetchall()}
         values: dict = {"moderator_role": row[0], "cooldown": row[1]} if row else {}
+        if row and row[2]:
+            values["threads"] = row[2]
         return GuildConfig(guild_id=guild_id, channels=channels, private_channels=private,
-                           **values)
+                           channel_threads=threads, **values)
 
     @asynccontextmanager
     async def _writing(self, guild_id: int) -> AsyncIterator[aiosqlite.Connection]:
@@ -240,6 +266,24 @@ class Storage:
             else:
                 await db.execute("DELETE FROM private_channels WHERE guild_id = ? AND "
                                  "channel_id = ?", (guild_id, channel_id))
+
+    async def set_threads(self, guild_id: int, channel_id: int | None,
+                          threads: ThreadMode | None) -> None:
+        """The guild's thread setting (channel_id None) or one channel's; None goes back to
+        the level above (the guild's for a channel, DEFAULT_THREADS for the guild)."""
+        async with self._writing(guild_id) as db:
+            if channel_id is None:
+                await self._upsert_guild(db, guild_id)
+                await db.execute("UPDATE guilds SET threads = ? WHERE guild_id = ?",
+                                 (threads, guild_id))
+            elif threads is None:
+                await db.execute("DELETE FROM thread_channels WHERE guild_id = ? AND "
+                                 "channel_id = ?", (guild_id, channel_id))
+            else:
+                await db.execute(
+                    "INSERT INTO thread_channels (guild_id, channel_id, threads) VALUES (?, ?, ?)"
+                    " ON CONFLICT (guild_id, channel_id) DO UPDATE SET threads = "
+                    "excluded.threads", (guild_id, channel_id, threads))
 
     # -- audit log -------------------------------------------------------------
     async def audit(self, guild_id: int, user_id: int, user_name: str, action: str,

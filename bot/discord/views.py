@@ -1,4 +1,4 @@
-"""The buttons under an answer: 👍 / 👎, Sources, More like this.
+"""The buttons under an answer: 👍 / 👎, Sources, More like this, Follow up.
 
 All are persistent `DynamicItem`s: the answer id lives in the custom_id, so
 discord.py rebuilds them from any old message after a restart, and the answer
@@ -15,6 +15,7 @@ import discord
 
 from bot.discord.feedback import FeedbackButton
 from bot.discord.render import COLOUR, clip, ref_line, render_sources
+from bot.discord.threads import follow_up_thread, invite
 from bot.messages import say
 
 NONE = discord.AllowedMentions.none()
@@ -89,15 +90,59 @@ class MoreButton(discord.ui.DynamicItem[discord.ui.Button],
         await interaction.followup.send(embed=embed, ephemeral=True, allowed_mentions=NONE)
 
 
-ITEMS = (FeedbackButton, SourcesButton, MoreButton)
+class FollowUpButton(discord.ui.DynamicItem[discord.ui.Button],
+                     template=r"newsdesk:follow:(?P<answer>[0-9]+)"):
+    """Opens the answer's thread when a member wants to follow up (setting `on-follow-up`):
+    the channel gets a thread only for the answers someone continues. An older answer's
+    button in a channel since set to `off` opens none."""
+
+    def __init__(self, answer_id: int, label: str = "Follow up") -> None:
+        super().__init__(discord.ui.Button(
+            label=label, emoji="💬", style=discord.ButtonStyle.secondary,
+            custom_id=f"newsdesk:follow:{answer_id}"))
+        self.answer_id = answer_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button,
+                             match: re.Match[str], /) -> FollowUpButton:
+        return cls(int(match["answer"]))
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        locale = str(interaction.locale)
+        storage = interaction.client.storage
+        row = await storage.answer_row(self.answer_id)
+        message, channel = interaction.message, interaction.channel
+        if row is None or message is None:
+            await interaction.response.send_message(say("gone", locale), ephemeral=True,
+                                                    allowed_mentions=NONE)
+            return
+        thread = None
+        if isinstance(channel, discord.TextChannel) and \
+                (await storage.guild(channel.guild.id)).threads_in(channel.id) != "off":
+            thread = await follow_up_thread(channel, message, row[1], storage)
+        if thread is None:
+            await interaction.response.send_message(say("no_thread", locale), ephemeral=True,
+                                                    allowed_mentions=NONE)
+            return
+        await invite(thread, interaction.user)
+        await interaction.response.send_message(
+            say("follow_up_here", locale, thread=thread.mention), ephemeral=True,
+            allowed_mentions=NONE)
 
 
-def answer_view(answer_id: int, language: str, *, answered: bool) -> discord.ui.View:
-    """Votes under every answer; Sources and More like this under a real one."""
+ITEMS = (FeedbackButton, SourcesButton, MoreButton, FollowUpButton)
+
+
+def answer_view(answer_id: int, language: str, *, answered: bool,
+                follow_up: bool = False) -> discord.ui.View:
+    """Votes under every answer; Sources and More like this under a real one; Follow up
+    where a thread opens only when asked for."""
     view = discord.ui.View(timeout=None)
     view.add_item(FeedbackButton("up", answer_id))
     view.add_item(FeedbackButton("down", answer_id))
     if answered:
         view.add_item(SourcesButton(answer_id, 0, say("button_sources", language)))
         view.add_item(MoreButton(answer_id, say("button_more", language)))
+    if answered and follow_up:
+        view.add_item(FollowUpButton(answer_id, say("button_follow_up", language)))
     return view

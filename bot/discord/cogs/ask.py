@@ -14,6 +14,9 @@ from discord.ext import commands
 from bot.answer import validate_question
 from bot.discord.client import NONE, NewsdeskBot
 from bot.discord.render import clip, render
+from bot.discord.storage import ThreadMode
+from bot.discord.threads import start_thread
+from bot.discord.translator import described as _
 from bot.discord.views import answer_view
 from bot.messages import say
 from corpus.errors import NewsdeskError
@@ -37,11 +40,6 @@ def plain_question(text: str) -> str:
 def looks_like_question(text: str) -> bool:
     text = text.strip()
     return text.endswith(("?", "？")) or bool(_QUESTION_WORDS.match(text))
-
-
-def _(key: str) -> app_commands.locale_str:
-    """A command text from the catalogue: English here, the others through the translator."""
-    return app_commands.locale_str(say(key), key=key)
 
 
 class _Entrance:
@@ -204,10 +202,16 @@ class Ask(commands.Cog):
         answer_id = await self.bot.storage.record_answer(
             entrance.guild_id, getattr(channel, "id", None), entrance.user_id,
             answer.question, [c.article_id for c in answer.citations], answer.abstained, answer)
-        view = answer_view(answer_id, answer.language, answered=not answer.abstained)
+        answered = not answer.abstained
+        threads = await self._new_threads(entrance)
+        view = answer_view(answer_id, answer.language, answered=answered,
+                           follow_up=threads == "on-follow-up")
         message = await entrance.send(render(answer, say("footer", answer.language)), view)
-        if not entrance.private:
-            await self._thread_for(message, channel, question, answered=not answer.abstained)
+        if isinstance(channel, discord.Thread) and not entrance.private:
+            await self.bot.storage.add_thread_question(channel.id, question)  # continues
+        elif threads == "always" and answered and isinstance(channel, discord.TextChannel):
+            # at once, as before the setting existed ("I don't know" has nothing to follow up)
+            await start_thread(channel, message, question, self.bot.storage)
 
     async def _wait_turn(self, entrance: _Entrance) -> bool:
         """The member's cooldown: a slash command is refused with the seconds to wait; a
@@ -230,22 +234,14 @@ class Ask(commands.Cog):
             finally:
                 self._queued.discard(key)
 
-    async def _thread_for(self, message: discord.Message, channel: object, question: str,
-                          answered: bool) -> None:
-        """Continue in the current thread, or open one on a real answer for follow-ups
-        ("I don't know" opens none: there is nothing to follow up)."""
-        if isinstance(channel, discord.Thread):
-            await self.bot.storage.add_thread_question(channel.id, question)
-            return
-        if not answered or not isinstance(channel, discord.TextChannel):
-            return
-        try:
-            name = clip(discord.utils.escape_mentions(question), 100)  # a name can't ping
-            thread = await channel.create_thread(name=name, message=message,
-                                                 auto_archive_duration=1440)
-        except discord.HTTPException:
-            return  # no permission to open threads here: the answer stands alone
-        await self.bot.storage.add_thread_question(thread.id, question)
+    async def _new_threads(self, entrance: _Entrance) -> ThreadMode:
+        """Whether this answer may start a thread, and when: the channel's setting where a
+        thread can start (a public answer in a text channel), else `off`."""
+        channel = entrance.channel
+        if entrance.private or not isinstance(channel, discord.TextChannel):
+            return "off"
+        config = await self.bot.storage.guild(entrance.guild_id)
+        return config.threads_in(channel.id)
 
 
 async def setup(bot: NewsdeskBot) -> None:

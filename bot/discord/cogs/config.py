@@ -1,7 +1,8 @@
 """Admins (Manage Server or Administrator) choose where the bot speaks and who moderates.
 
 A new guild is safe by default: `/ask` works anywhere, but the bot answers
-mentions and plain messages nowhere until an admin enables a channel.
+mentions and plain messages nowhere until an admin enables a channel; and calm by
+default: an answer opens a thread only when a member presses its Follow up button.
 """
 
 from __future__ import annotations
@@ -14,15 +15,22 @@ from discord.ext import commands
 
 from bot.discord.client import NONE, NewsdeskBot
 from bot.discord.permissions import require_admin
+from bot.discord.storage import ThreadMode
+from bot.discord.translator import described as _
 
 ModeChoice = Literal["mention", "all"]
+ThreadChoice = Literal["on-follow-up", "off", "always", "default"]
+_THREADS: dict[ThreadMode, str] = {
+    "off": "answers open no thread",
+    "on-follow-up": "a thread opens when a member presses Follow up under an answer",
+    "always": "every answer opens a thread",
+}
 
 
 @app_commands.default_permissions(manage_guild=True)
 @app_commands.guild_only()
-class Config(commands.GroupCog, group_name="config",
-             group_description="Where newsdesk answers, and who moderates it"):
-    channels = app_commands.Group(name="channels", description="Channels where the bot answers")
+class Config(commands.GroupCog, group_name="config", group_description=_("cmd_config")):
+    channels = app_commands.Group(name="channels", description=_("cmd_config_channels"))
 
     def __init__(self, bot: NewsdeskBot) -> None:
         self.bot = bot
@@ -38,8 +46,8 @@ class Config(commands.GroupCog, group_name="config",
                                      str(interaction.user), f"config {action}", text)
         await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NONE)
 
-    @channels.command(name="add", description="Answer in a channel (mentions, or every question)")
-    @app_commands.describe(channel="the channel", mode="mention (default) or all questions")
+    @channels.command(name="add", description=_("cmd_config_channels_add"))
+    @app_commands.describe(channel=_("cmd_channel"), mode=_("cmd_config_mode_mode"))
     async def channels_add(self, interaction: discord.Interaction, channel: discord.TextChannel,
                            mode: ModeChoice = "mention") -> None:
         await self.bot.storage.enable_channel(interaction.guild_id or 0, channel.id, mode)
@@ -48,7 +56,8 @@ class Config(commands.GroupCog, group_name="config",
         await self._done(interaction, f"Answering in {channel.mention} (mode {mode}).{note}",
                          "channels add")
 
-    @channels.command(name="remove", description="Stop answering mentions in this channel")
+    @channels.command(name="remove", description=_("cmd_config_channels_remove"))
+    @app_commands.describe(channel=_("cmd_channel"))
     async def channels_remove(self, interaction: discord.Interaction,
                               channel: discord.TextChannel) -> None:
         removed = await self.bot.storage.disable_channel(interaction.guild_id or 0, channel.id)
@@ -56,23 +65,22 @@ class Config(commands.GroupCog, group_name="config",
                 else f"{channel.mention} was not enabled.")
         await self._done(interaction, text, "channels remove")
 
-    @channels.command(name="list", description="The channels where the bot answers")
+    @channels.command(name="list", description=_("cmd_config_channels_list"))
     async def channels_list(self, interaction: discord.Interaction) -> None:
         config = await self.bot.storage.guild(interaction.guild_id or 0)
         lines = [f"<#{cid}> — {mode}" for cid, mode in sorted(config.channels.items())]
         text = "\n".join(lines) or "No channel enabled: the bot only answers `/ask`."
         await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NONE)
 
-    @app_commands.command(name="mode", description="Answer only mentions, or every question")
+    @app_commands.command(name="mode", description=_("cmd_config_mode"))
+    @app_commands.describe(channel=_("cmd_channel"), mode=_("cmd_config_mode_mode"))
     async def mode(self, interaction: discord.Interaction, channel: discord.TextChannel,
                    mode: ModeChoice) -> None:
         await self.bot.storage.enable_channel(interaction.guild_id or 0, channel.id, mode)
         await self._done(interaction, f"{channel.mention} now uses mode {mode}.", "mode")
 
-    @app_commands.command(name="private",
-                          description="Make /ask answer only the asker in a channel by default")
-    @app_commands.describe(channel="the channel", private="true: answers are private there "
-                           "unless a member asks with private:false")
+    @app_commands.command(name="private", description=_("cmd_config_private"))
+    @app_commands.describe(channel=_("cmd_channel"), private=_("cmd_config_private_private"))
     async def private(self, interaction: discord.Interaction, channel: discord.TextChannel,
                       private: bool) -> None:
         await self.bot.storage.set_private(interaction.guild_id or 0, channel.id, private)
@@ -80,8 +88,8 @@ class Config(commands.GroupCog, group_name="config",
                 else f"/ask in {channel.mention} now answers in the channel by default.")
         await self._done(interaction, text, "private")
 
-    @app_commands.command(name="moderator-role",
-                          description="Members with this role may moderate (leave empty to clear)")
+    @app_commands.command(name="moderator-role", description=_("cmd_config_moderator_role"))
+    @app_commands.describe(role=_("cmd_config_moderator_role_role"))
     async def moderator_role(self, interaction: discord.Interaction,
                              role: discord.Role | None = None) -> None:
         await self.bot.storage.set_moderator_role(interaction.guild_id or 0,
@@ -90,11 +98,29 @@ class Config(commands.GroupCog, group_name="config",
                 else "Moderator role cleared: Manage Messages is needed to moderate.")
         await self._done(interaction, text, "moderator-role")
 
-    @app_commands.command(name="cooldown", description="Seconds a member waits between questions")
+    @app_commands.command(name="cooldown", description=_("cmd_config_cooldown"))
+    @app_commands.describe(seconds=_("cmd_config_cooldown_seconds"))
     async def cooldown(self, interaction: discord.Interaction,
                        seconds: app_commands.Range[int, 0, 3600]) -> None:
         await self.bot.storage.set_cooldown(interaction.guild_id or 0, float(seconds))
         await self._done(interaction, f"Cooldown set to {seconds} s per member.", "cooldown")
+
+    @app_commands.command(name="threads", description=_("cmd_config_threads"))
+    @app_commands.describe(mode=_("cmd_config_threads_mode"),
+                           channel=_("cmd_config_threads_channel"))
+    async def threads(self, interaction: discord.Interaction, mode: ThreadChoice,
+                      channel: discord.TextChannel | None = None) -> None:
+        guild_id = interaction.guild_id or 0
+        setting: ThreadMode | None = None if mode == "default" else mode
+        await self.bot.storage.set_threads(guild_id, channel.id if channel else None, setting)
+        config = await self.bot.storage.guild(guild_id)
+        now = config.threads_in(channel.id) if channel else config.threads
+        text = f"Threads in {channel.mention if channel else 'this server'}: {now} — " \
+            f"{_THREADS[now]}."
+        if channel is None and config.channel_threads:
+            text += f" Channels with their own setting keep it: " \
+                f"{', '.join(f'<#{c}>' for c in sorted(config.channel_threads))}."
+        await self._done(interaction, text, "threads")
 
 
 async def setup(bot: NewsdeskBot) -> None:

@@ -15,6 +15,7 @@ from discord.ext import commands
 from bot.discord.client import NONE, NewsdeskBot
 from bot.discord.permissions import may_moderate, require_moderator
 from bot.discord.render import clip, escape
+from bot.discord.translator import described as _
 from corpus.errors import NewsdeskError
 from index.builder import BuildProgress
 
@@ -79,8 +80,8 @@ class Moderation(commands.Cog):
                                      str(interaction.user), action, detail)
 
     # -- /reindex -------------------------------------------------------------
-    @app_commands.command(name="reindex", description="Re-read sources and update the index")
-    @app_commands.describe(full="re-embed every article instead of only new and changed ones")
+    @app_commands.command(name="reindex", description=_("cmd_reindex"))
+    @app_commands.describe(full=_("cmd_reindex_full"))
     @app_commands.default_permissions(manage_messages=True)
     @app_commands.guild_only()
     async def reindex(self, interaction: discord.Interaction, full: bool = False) -> None:
@@ -123,10 +124,10 @@ class Moderation(commands.Cog):
 
     # -- /sources -------------------------------------------------------------
     sources = app_commands.Group(
-        name="sources", description="The news sources newsdesk reads", guild_only=True,
+        name="sources", description=_("cmd_sources"), guild_only=True,
         default_permissions=discord.Permissions(manage_messages=True))
 
-    @sources.command(name="list", description="Every source with its last fetch and status")
+    @sources.command(name="list", description=_("cmd_sources_list"))
     async def sources_list(self, interaction: discord.Interaction) -> None:
         rows = await asyncio.to_thread(self.bot.desk.sources)
         if not rows:
@@ -143,9 +144,8 @@ class Moderation(commands.Cog):
         await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NONE,
                                                 suppress_embeds=True)
 
-    @sources.command(name="add", description="Add an RSS/Atom feed, an article URL or a folder")
-    @app_commands.describe(location="a feed or article URL, or a folder inside the sources "
-                                    "folder")
+    @sources.command(name="add", description=_("cmd_sources_add"))
+    @app_commands.describe(location=_("cmd_sources_add_location"))
     async def sources_add(self, interaction: discord.Interaction, location: str) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         try:
@@ -167,7 +167,7 @@ class Moderation(commands.Cog):
         await interaction.followup.send(clip(text, 2000), ephemeral=True, allowed_mentions=NONE,
                                         suppress_embeds=True)
 
-    @sources.command(name="fetch", description="Fetch every feed and URL now, then reindex")
+    @sources.command(name="fetch", description=_("cmd_sources_fetch"))
     async def sources_fetch(self, interaction: discord.Interaction) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         outcomes = await self.bot.fetch_sources(due_only=False)
@@ -188,8 +188,8 @@ class Moderation(commands.Cog):
         await interaction.followup.send(clip(text, 2000), ephemeral=True, allowed_mentions=NONE,
                                         suppress_embeds=True)
 
-    @sources.command(name="remove", description="Remove a source; its articles leave the index")
-    @app_commands.describe(source_id="the id shown by /sources list, or its location")
+    @sources.command(name="remove", description=_("cmd_sources_remove"))
+    @app_commands.describe(source_id=_("cmd_sources_remove_source_id"))
     async def sources_remove(self, interaction: discord.Interaction, source_id: str) -> None:
         try:
             source, removed = await asyncio.to_thread(
@@ -217,10 +217,10 @@ class Moderation(commands.Cog):
 
     # -- /audit and /stats ------------------------------------------------------
     audit = app_commands.Group(
-        name="audit", description="What moderators did, and what members asked in vain",
+        name="audit", description=_("cmd_audit"),
         guild_only=True, default_permissions=discord.Permissions(manage_messages=True))
 
-    @audit.command(name="actions", description="The latest moderator actions")
+    @audit.command(name="actions", description=_("cmd_audit_actions"))
     async def audit_actions(self, interaction: discord.Interaction) -> None:
         entries = await self.bot.storage.audit_entries(interaction.guild_id or 0)
         lines = [f"<t:{int(e.at)}:f> {escape(e.user_name)}: {e.action} {escape(e.detail)}"
@@ -228,8 +228,7 @@ class Moderation(commands.Cog):
         await interaction.response.send_message(clip("\n".join(lines), 2000), ephemeral=True,
                                                 allowed_mentions=NONE)
 
-    @audit.command(name="unanswered",
-                   description="Questions the bot declined or that got 👎, most asked first")
+    @audit.command(name="unanswered", description=_("cmd_audit_unanswered"))
     async def audit_unanswered(self, interaction: discord.Interaction) -> None:
         rows = await self.bot.storage.unanswered(interaction.guild_id or 0)
         lines = [f"{u.asked}× {escape(clip(u.question, 200))} ({u.declined} declined, "
@@ -237,7 +236,7 @@ class Moderation(commands.Cog):
         await interaction.response.send_message(clip("\n".join(lines), 2000), ephemeral=True,
                                                 allowed_mentions=NONE)
 
-    @app_commands.command(name="stats", description="Articles, index, questions and feedback")
+    @app_commands.command(name="stats", description=_("cmd_stats"))
     @app_commands.default_permissions(manage_messages=True)
     @app_commands.guild_only()
     async def stats(self, interaction: discord.Interaction) -> None:
