@@ -128,8 +128,12 @@ def test_doctor_killed_during_a_catalogue_rebuild_loses_no_article(
         out, err = again.communicate(timeout=300)
         assert "Traceback" not in err, err
         catalogue_line = next(line for line in out.splitlines() if line.startswith("catalogue"))
-        assert "repaired" in catalogue_line, out + err  # a half-built file never looks healthy
         desk = _fake_desk(trial, fake_models)
+        if "repaired" not in catalogue_line:
+            # the kill came after the rebuilt file was renamed in (a loaded machine runs the
+            # rebuild faster or slower than measured): then it is whole; a half-built file
+            # never looks healthy
+            assert set(Catalogue(desk.settings.catalogue_path).hashes()) == ids, out + err
         stats = desk.reindex()
         assert stats.articles_removed == 0
         assert set(desk.store.load().articles) == ids, f"lost articles after a kill at {share}"
