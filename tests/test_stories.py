@@ -121,6 +121,9 @@ def test_digest_json_is_one_story_per_line_with_a_verbatim_linked_sentence(
         assert max(a["published"] for a in row["articles"]) == row["newest"] >= "2025-01-28"
     italy = next(r for r in rows if r["key"] == "en-italy-garante-deepseek")
     assert italy == rows[0] and italy["languages"] == ["en", "es", "fr"]
+    paris = next(r for r in rows if r["key"] == "fr-sommet-ia-paris")  # not its lead, which
+    assert paris["sentence"]["text"].startswith(  # only sets the scene ("… sur une fracture")
+        "Réunis depuis lundi au Grand Palais") and "refusé" in paris["sentence"]["text"]
 
 
 def test_digest_filters_by_since_language_and_outlet(sample_desk: Desk) -> None:
