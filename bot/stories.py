@@ -225,15 +225,15 @@ def stories(version: IndexVersion, catalogue: Copies | None, rule: Rule,
              if (it := _item(version, texts[aid])) is not None]
     copies = catalogue.copies() if catalogue is not None else {}
     language = headline_language or filters.language
-    told = []
+    told: list[list[Article]] = []
     for ids in group(items, rule):
         members = [texts[aid] for aid in ids] + [c for aid in ids for c in copies.get(aid, [])]
         if any(filters.admits(a) for a in members):
             told.append(sorted(members, key=_published))
-    leads = [_lead(version, members, language) for members in told]
-    queries = embed([a.title for a in leads]) if embed is not None and leads else None
-    out = [_story(version, members, lead, None if queries is None else queries[n])
-           for n, (members, lead) in enumerate(zip(told, leads, strict=True))]
+    heads = [_headlined(version, members, language) for members in told]
+    queries = embed([a.title for a, _ in heads]) if embed is not None and heads else None
+    out = [_story(version, members, head, None if queries is None else queries[n])
+           for n, (members, head) in enumerate(zip(told, heads, strict=True))]
     return sorted(out, key=lambda s: (-len(s.outlets), -len(s.articles),
                                       -(s.newest or date.min).toordinal(), s.key))
 
@@ -310,23 +310,26 @@ def _scorer() -> SentenceScorer:
     return SentenceScorer.load()
 
 
-def _lead(version: IndexVersion, members: list[Article], language: str | None) -> Article:
-    """The article a story is headlined and quoted from: the first in `language`, else the
-    earliest; an article the index cannot quote (changed since, a copy) gives way to one
-    it can."""
+def _headlined(version: IndexVersion, members: list[Article], language: str | None
+               ) -> tuple[Article, bool]:
+    """The article a story is headlined and quoted from, and whether it may be quoted: the
+    first in `language`, else the earliest; an article the index cannot quote (changed
+    since it was indexed, a copy) gives way to one it can; none can: the earliest,
+    unquoted."""
     quotable = version.quotable([a.id for a in members if a.id in version.articles])
     preferred = [a for a in members if language and a.language == language] + members
-    return next((quotable[a.id] for a in preferred if a.id in quotable), preferred[0])
+    found = next((quotable[a.id] for a in preferred if a.id in quotable), None)
+    return (found, True) if found is not None else (preferred[0], False)
 
 
-def _story(version: IndexVersion, members: list[Article], lead: Article,
+def _story(version: IndexVersion, members: list[Article], head: tuple[Article, bool],
            query: np.ndarray | None) -> Story:
     dates = [a.published for a in members if a.published is not None]
-    quoted = lead.id in version.articles
+    article, quotable = head
     return Story(
         key=members[0].id,
-        headline=lead.title or members[0].title,
-        sentence=what_happened(version, lead, query) if quoted else None,
+        headline=article.title or members[0].title,
+        sentence=what_happened(version, article, query) if quotable else None,
         articles=[StoryArticle(article_id=a.id, title=a.title, outlet=a.outlet,
                                language=a.language, url=a.url, published=a.published)
                   for a in members],

@@ -98,6 +98,18 @@ def test_a_near_copy_joins_the_story_of_the_article_it_copies(desk: Desk) -> Non
     assert story.outlets == ["Gulf Coast Wire", "The Policy Wire"]
     assert story.newest == date(2025, 1, 30)
 
+    # re-fetched with a new text, not yet indexed: nothing of it is quoted until it is
+    changed = texas.model_copy(update={"text": "Updated. " + texas.text})
+    desk.catalogue.upsert(changed)
+    story = next(s for s in desk.stories(since=date(2025, 1, 28))
+                 if s.key == "en-texas-deepseek-ban")
+    assert story.sentence is None and story.headline == texas.title
+    desk.reindex()
+    story = next(s for s in desk.stories(since=date(2025, 1, 28))
+                 if s.key == "en-texas-deepseek-ban")
+    assert story.sentence is not None
+    assert changed.text[story.sentence.start:story.sentence.end] == story.sentence.text
+
 
 def digest(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "NEWSDESK_HOME": str(home)}
