@@ -11,6 +11,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -21,6 +22,8 @@ from bot.answer.followup import resolve
 from bot.answer.reader import Reader
 from bot.answer.reader import load as load_reader
 from bot.settings import BotSettings
+from bot.stories import Rule, Story
+from bot.stories import stories as group_stories
 from bot.writer import Writer, WriterHealth
 from corpus.catalogue import HAND, Catalogue
 from corpus.errors import NewsdeskError
@@ -420,6 +423,26 @@ class Desk:
         `/ask outlet:` offers as a member types)."""
         return sorted({a.outlet for a in self.retriever().version.articles.values()
                        if a.outlet}, key=str.casefold)
+
+    def stories(self, since: date | None = None, language: str | None = None,
+                outlet: str | None = None, headline_language: str | None = None
+                ) -> list[Story]:
+        """The stories of the served index with an article published since `since`, in
+        `language`, by `outlet` (each optional), most covered first; headlines in
+        `headline_language` where a story has an article in it (default: `language`).
+        FilterError for an outlet or a language the index never held."""
+        filters = Filters.read(since=since, outlet=outlet, language=language)
+        rule = Rule(similarity=self.settings.story_similarity, days=self.settings.story_days,
+                    names=self.settings.story_names)
+        catalogue = None if self.settings.answer_only else self.catalogue
+        return group_stories(self.index_version(), catalogue, rule, filters,
+                             headline_language)
+
+    def newest_published(self) -> date | None:
+        """The newest date of the served index's articles: what a digest of an old archive
+        says when nothing is recent."""
+        dates = [a.published for a in self.index_version().articles.values() if a.published]
+        return max(dates) if dates else None
 
     def articles(self) -> Iterator[Article]:
         """Every article in the catalogue (an evaluation maps its questions' links to ids)."""

@@ -318,6 +318,17 @@ class Catalogue:
         for row in rows:
             yield self._row_to_article(row)
 
+    def copies(self) -> dict[str, list[Article]]:
+        """Kept article id → the near copies linked to it (never indexed, never quoted):
+        what a story lists beside the article it copies."""
+        with self._connect() as db:
+            rows = db.execute(f"SELECT duplicate_of, {_COLUMNS} FROM articles WHERE "
+                              "duplicate_of IS NOT NULL ORDER BY id").fetchall()
+        out: dict[str, list[Article]] = {}
+        for kept, *row in rows:
+            out.setdefault(kept, []).append(self._row_to_article(tuple(row)))
+        return out
+
     def hashes(self, duplicates: bool = True) -> dict[str, str]:
         """Content hash by id; without duplicates, exactly what an index build reads."""
         where = "" if duplicates else " WHERE duplicate_of IS NULL"
