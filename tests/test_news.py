@@ -25,6 +25,8 @@ from test_discord import setup_guild
 
 from bot.desk import SAMPLE_DIR, Desk
 from bot.discord.news_storage import NewsStorage
+from bot.messages import CATALOGUE, LANGUAGES, say
+from corpus.language import normalise_language
 from index.filters import Filters
 
 WEB = {"allow_hosts": "127.0.0.1", "host_delay": 0.0, "fetch_timeout": 2.0,
@@ -385,6 +387,28 @@ async def test_a_follower_gets_a_dm_for_a_matching_story_only(
     assert (await alice.slash(channel, "news following")).response.content.startswith(
         "You follow no topic")
     assert_no_mentions(env)
+
+
+# -- words ------------------------------------------------------------------------------------
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_every_news_description_is_translated(env: simcord.Env, language: str) -> None:
+    """/news and each of its groups, commands and options, in every catalogue language."""
+    [news] = [c for c in await env.bot.tree.fetch_commands() if c.name == "news"]
+    texts = {v[language] for k, v in CATALOGUE.items() if k.startswith("cmd_news")}
+
+    def described(item) -> list[tuple[str, dict]]:
+        found = [(item.description, item.description_localizations)]
+        for option in getattr(item, "options", []):
+            found += described(option)
+        return found
+
+    seen = described(news)
+    assert len(seen) >= 20
+    for english, localized in seen:
+        shown = english if language == "en" else {
+            normalise_language(str(k)): v for k, v in localized.items()}.get(language)
+        assert shown in texts and len(shown) <= 100, (english, language, shown)
+    assert say("news_ask_button", language) == CATALOGUE["news_ask_button"][language]
 
 
 # -- filters ----------------------------------------------------------------------------------
