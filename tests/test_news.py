@@ -263,6 +263,7 @@ async def test_ask_about_this_answers_from_the_storys_articles_only(
 ) -> None:
     _guild, channel, _, alice, admin = setup_guild(env)
     await admin.slash(channel, "news channel set", channel=channel)
+    await admin.slash(channel, "config cooldown", seconds=0)
     await add_feed(env, face_desk, server, [OLD])
     serve_feed(server, [OLD, NORDLICHT])
     await poll(env)
@@ -283,6 +284,9 @@ async def test_ask_about_this_answers_from_the_storys_articles_only(
             "Where will Nordlicht build its data centre?"})
     reply = asked.followups[-1] if asked.followups else asked.response
     assert reply.ephemeral and NORDLICHT.title in reply.embeds[0].description
+    kinds = {c["custom_id"].split(":")[1] for row in reply.components
+             for c in row["components"]}
+    assert kinds == {"fb", "src", "more"}  # an answer like /ask's, recorded for feedback
 
 
 async def test_digest_due_while_the_bot_was_down_is_posted_once_on_start(

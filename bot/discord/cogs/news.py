@@ -38,6 +38,7 @@ from bot.discord.news import (
 from bot.discord.news_storage import Digest, NewsStorage, Post
 from bot.discord.permissions import require_admin, require_moderator
 from bot.discord.render import clip, render
+from bot.discord.views import answer_view
 from bot.messages import say
 from bot.stories import Story
 from corpus.errors import NewsdeskError
@@ -105,6 +106,13 @@ class StoryQuestion(discord.ui.Modal):
             await interaction.response.send_message(say("gone", locale), ephemeral=True,
                                                     allowed_mentions=NONE)
             return
+        config = await bot.storage.guild(interaction.guild_id)
+        wait = bot.cooldowns.retry_after(interaction.guild_id, interaction.user.id,
+                                         config.cooldown)
+        if wait:  # the same cooldown as /ask: a modal is no way around it
+            await interaction.response.send_message(say("cooldown", locale, seconds=wait),
+                                                    ephemeral=True, allowed_mentions=NONE)
+            return
         await interaction.response.defer(ephemeral=True, thinking=True)
         filters = Filters(articles=frozenset(post.article_ids))
         try:
@@ -113,8 +121,13 @@ class StoryQuestion(discord.ui.Modal):
             await interaction.followup.send(str(exc)[:1900], ephemeral=True,
                                             allowed_mentions=NONE)
             return
-        await interaction.followup.send(embed=render(answer, say("footer", answer.language)),
-                                        ephemeral=True, allowed_mentions=NONE)
+        answer_id = await bot.storage.record_answer(
+            interaction.guild_id, interaction.channel_id, interaction.user.id, answer.question,
+            [c.article_id for c in answer.citations], answer.abstained, answer)
+        await interaction.followup.send(
+            embed=render(answer, say("footer", answer.language)), ephemeral=True,
+            view=answer_view(answer_id, answer.language, answered=not answer.abstained),
+            allowed_mentions=NONE)
 
 
 def _view(post_id: int, language: str) -> discord.ui.View:
@@ -309,9 +322,13 @@ class News(commands.GroupCog, group_name="news", group_description=_("cmd_news")
     # -- digests --------------------------------------------------------------------
     @tasks.loop(minutes=1)
     async def digests(self) -> None:
+        if self.bot.desk.settings.answer_only:
+            return  # a shard of a shared index: the indexing process posts digests
         try:
             await self.post_due_digests()
-        except Exception:  # the next minute tries again
+        except NewsdeskError as exc:  # e.g. no index yet: the next minute tries again
+            log.warning("digest: %s", exc)
+        except Exception:
             log.exception("digest failed")
 
     @digests.before_loop
