@@ -243,6 +243,53 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
+DIGEST_DAYS = 7  # what `digest` shows without --since
+
+
+def _note(text: str) -> None:
+    stderr.print(text, markup=False, highlight=False)
+
+
+def cmd_digest(args: argparse.Namespace) -> int:
+    """The stories since a day, most covered first. Without --since, the last week; an
+    archive with nothing that recent (the bundled sample is from 2025) shows the week up
+    to its newest article instead, and says so."""
+    from datetime import date, timedelta
+
+    from bot.digest import story_json, story_markdown, story_text
+    from index.filters import FilterError, parse_since
+
+    try:
+        since = parse_since(args.since) if args.since is not None else None
+    except FilterError as exc:
+        _note(f"error: {exc}")
+        return 2
+    desk = _desk()
+    _ready(desk)
+    newest = desk.newest_published()
+    if since is None:
+        since = date.today() - timedelta(days=DIGEST_DAYS)
+        if newest is not None and newest < since:
+            since = newest - timedelta(days=DIGEST_DAYS)
+            _note(f"nothing was published in the last {DIGEST_DAYS} days; the newest article "
+                  f"is from {newest}: the {DIGEST_DAYS} days up to it, since {since} "
+                  "(--since changes this)")
+    stories = desk.stories(since=since, language=args.language, outlet=args.outlet)
+    if not stories:
+        told = f"; the newest article is from {newest}" if newest else ""
+        _note(f"no stories since {since}{told}")
+        return 0
+    if args.json:
+        for story in stories:
+            print(story_json(story))
+    elif args.markdown:
+        print(f"## News since {since}\n")
+        print("\n\n".join(story_markdown(story) for story in stories))
+    else:
+        print("\n\n".join(story_text(story, n) for n, story in enumerate(stories, 1)))
+    return 0
+
+
 CHAT_HELP = ("Ask a question; a follow-up (\"and what did Germany do?\") is read with the "
              "earlier questions, as in a Discord thread. /new starts a new subject, /quit or "
              "Ctrl-D ends.")
@@ -648,6 +695,18 @@ def parser() -> argparse.ArgumentParser:
     chat.add_argument("--no-record", action="store_true",
                       help="keep the questions out of `newsdesk audit --unanswered`")
     chat.set_defaults(func=cmd_chat)
+    digest = sub.add_parser("digest", help="the stories since a day, most covered first: "
+                            "each article that reports one event, across outlets and languages")
+    digest.add_argument("--since", help="12h, 1d, 2w, 6m, a month (2025-01) or a day "
+                        f"(2025-01-15); default: the last {DIGEST_DAYS} days, or the "
+                        f"{DIGEST_DAYS} days up to the newest article")
+    digest.add_argument("--language", help="only stories told in this language (fr, de, …), "
+                        "headlined in it")
+    digest.add_argument("--outlet", help="only stories this outlet reports")
+    form = digest.add_mutually_exclusive_group()
+    form.add_argument("--json", action="store_true", help="one JSON object per story and line")
+    form.add_argument("--markdown", action="store_true", help="Markdown for a newsletter")
+    digest.set_defaults(func=cmd_digest)
     ingest = sub.add_parser("ingest", help="add files or folders of articles to the catalogue")
     ingest.add_argument("paths", nargs="+")
     ingest.set_defaults(func=cmd_ingest)

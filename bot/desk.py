@@ -436,7 +436,7 @@ class Desk:
                     names=self.settings.story_names)
         catalogue = None if self.settings.answer_only else self.catalogue
         return group_stories(self.index_version(), catalogue, rule, filters,
-                             headline_language)
+                             headline_language, self.embedder.queries)
 
     def newest_published(self) -> date | None:
         """The newest date of the served index's articles: what a digest of an old archive

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import tempfile
+from collections import Counter
 from dataclasses import replace
 from itertools import combinations
 from pathlib import Path
@@ -22,9 +23,9 @@ from pathlib import Path
 import numpy as np
 
 from bot.desk import SAMPLE_DIR, Desk
-from bot.scorer import Question, Sentence, SentenceScorer
+from bot.scorer import Question, SentenceScorer
 from bot.settings import BotSettings
-from bot.stories import Item, Rule, _item, group, name_agreement
+from bot.stories import Item, Rule, _item, candidates, group, name_agreement
 from index.store import IndexVersion
 
 LABELS = Path(__file__).with_name("story_labels.json")
@@ -84,26 +85,30 @@ def _shown(agreement: float | None) -> str:
 
 
 def sentences(desk: Desk, version: IndexVersion) -> None:
-    """Lead sentence against the scorer's pick (the headline as the question)."""
+    """The lead sentence against the scorer's pick (the title as the question), over the
+    whole article and over its first passage only; where they differ, what
+    eval/story_labels.json's sentence_judgement says of each."""
+    judged = json.loads(LABELS.read_text("utf-8"))["sentence_judgement"]
     scorer = SentenceScorer.load()
     texts = version.texts(version.article_ids)
-    same = 0
+    right: Counter[tuple[str, bool | None]] = Counter()
     for aid, article in texts.items():
-        rows = sorted(version.rows_of(aid), key=lambda r: version.passages[r].ordinal)
-        spans = [s for r in rows for s in version.passages[r].sentences]
-        svecs = np.vstack([np.asarray(version.sentences_of(r)) for r in rows])
         query = desk.embedder.queries([article.title])[0]
-        central = svecs.mean(axis=0)
+        _, cands = candidates(version, article, query, first_passage=False)
+        _, firsts = candidates(version, article, query, first_passage=True)
         question = Question.read(article.title, article.language)
-        cands = [Sentence(text=article.text[s.start:s.end], score=float(svecs[i] @ query),
-                          passage_score=0.0, position=i, same_language=True,
-                          centrality=float(svecs[i] @ central)) for i, s in enumerate(spans)]
-        best = scorer.best(question, cands)
-        same += best == 0
-        if best != 0:
-            print(f"  {aid}: scorer picks #{best}: {cands[best].text[:110]!r}")
-            print(f"  {' ' * len(aid)}  lead: {cands[0].text[:110]!r}")
-    print(f"scorer picks the lead sentence in {same}/{len(texts)} articles")
+        picks = {"lead": 0, "scorer": scorer.best(question, cands),
+                 "scorer, first passage (shipped)": scorer.best(question, firsts)}
+        for name, pick in picks.items():
+            verdict = judged.get(aid, {}).get(str(pick))
+            if verdict is None and aid not in judged and pick == 0:
+                verdict = True  # lead and scorer agree: taken as right
+            right[name, verdict] += 1
+            if verdict is None and pick != 0:
+                print(f"  unjudged {name} pick #{pick} of {aid}: {cands[pick].text[:100]!r}")
+    for name in ("lead", "scorer", "scorer, first passage (shipped)"):
+        print(f"{name}: judged right {right[name, True]}, wrong {right[name, False]}, "
+              f"unjudged {right[name, None]} of {len(texts)}")
 
 
 def main() -> None:

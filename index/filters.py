@@ -11,7 +11,7 @@ import calendar
 import difflib
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from weakref import WeakKeyDictionary
 
 import numpy as np
@@ -22,9 +22,9 @@ from corpus.language import normalise_language
 from corpus.models import Article
 from index.store import ArticleInfo, IndexVersion
 
-_SPAN = re.compile(r"^(\d{1,5})\s*([dwmy])$", re.I)
+_SPAN = re.compile(r"^(\d{1,5})\s*([hdwmy])$", re.I)
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
-_SINCE_HELP = ("give a span back from today like 7d, 4w, 6m or 1y, a month like 2025-01 "
+_SINCE_HELP = ("give a span back from now like 12h, 7d, 4w, 6m or 1y, a month like 2025-01 "
                "or a day like 2025-01-15")
 _SHOWN = 8  # outlets or languages named in an error
 
@@ -42,12 +42,17 @@ def _months_back(today: date, months: int) -> date:
 
 
 def parse_since(text: str, today: date | None = None) -> date:
-    """"7d", "4w", "6m", "1y" back from today; "2025-01" (its first day); "2025-01-15"."""
+    """"12h", "7d", "4w", "6m", "1y" back from today; "2025-01" (its first day);
+    "2025-01-15". Articles carry a day, not a time: "12h" admits the day it was 12 hours
+    ago, whole."""
     raw = text.strip()
     today = today or date.today()
     try:
         if match := _SPAN.match(raw):
             count, unit = int(match.group(1)), match.group(2).lower()
+            if unit == "h":
+                now = datetime.combine(today, datetime.now().time())
+                return (now - timedelta(hours=count)).date()
             if unit in "dw":
                 return today - timedelta(days=count * (7 if unit == "w" else 1))
             return _months_back(today, count * (12 if unit == "y" else 1))
