@@ -412,6 +412,17 @@ CATALOGUE.update({
         "ko": "“{topic}”에 맞는 새 소식이 있으면 DM을 보냅니다.",
         "zh": "有与“{topic}”相关的新新闻时，你会收到私信。",
     },
+    "news_follow_limit": {
+        "en": "You already follow {count} topics: /news unfollow one first.",
+        "fr": "Vous suivez déjà {count} sujets : arrêtez d’en suivre un avec /news unfollow.",
+        "de": "Du folgst bereits {count} Themen: Entfolge zuerst einem mit /news unfollow.",
+        "es": "Ya sigues {count} temas: deja de seguir uno con /news unfollow primero.",
+        "it": "Segui già {count} argomenti: smetti di seguirne uno con /news unfollow.",
+        "ja": "すでに {count} 件のトピックをフォローしています。先に /news unfollow で外してく"
+              "ださい。",
+        "ko": "이미 주제 {count}개를 팔로우하고 있습니다. 먼저 /news unfollow로 하나를 해제하세요.",
+        "zh": "你已关注 {count} 个主题：请先用 /news unfollow 取消一个。",
+    },
     "news_unfollowed": {
         "en": "You no longer follow “{topic}”.", "fr": "Vous ne suivez plus « {topic} ».",
         "de": "Du folgst „{topic}“ nicht mehr.", "es": "Ya no sigues «{topic}».",

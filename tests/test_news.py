@@ -393,6 +393,20 @@ async def test_a_follower_gets_a_dm_for_a_matching_story_only(
     assert_no_mentions(env)
 
 
+async def test_topics_are_followed_once_and_at_most_twenty(env: simcord.Env) -> None:
+    _guild, channel, _, alice, _admin = setup_guild(env)
+    await alice.slash(channel, "news follow", topic="EU  AI Act")
+    again = await alice.slash(channel, "news follow", topic="eu ai act")
+    assert again.ephemeral
+    assert (await alice.slash(channel, "news following")).response.content == "• EU AI Act"
+    for n in range(19):
+        await alice.slash(channel, "news follow", topic=f"topic {n}")
+    refused = await alice.slash(channel, "news follow", topic="one too many")
+    assert refused.response.content.startswith("You already follow 20 topics")
+    gone = await alice.slash(channel, "news unfollow", topic="@everyone")
+    assert gone.response.content == "You were not following “@\u200beveryone”."
+
+
 # -- words ------------------------------------------------------------------------------------
 @pytest.mark.parametrize("language", LANGUAGES)
 async def test_every_news_description_is_translated(env: simcord.Env, language: str) -> None:

@@ -54,6 +54,7 @@ HOUR = 3600.0
 # 34 matches; in-sample, e5-small). A short topic scores too low on `relevance` (matches
 # 0.12-0.22) for the answers' bar to tell them apart (AUC 0.963 against 0.985)
 TOPIC_BAR = 0.845
+MAX_TOPICS = 20  # per member and guild: each topic is searched in every new story
 
 
 def _(key: str) -> app_commands.locale_str:
@@ -291,17 +292,19 @@ class News(commands.GroupCog, group_name="news", group_description=_("cmd_news")
 
     # -- followers ------------------------------------------------------------------
     async def _tell_followers(self, stories: list[Story]) -> None:
-        if not stories:
-            return
+        """One search per distinct topic and story, however many members follow it; one DM
+        per member and story, however many of their topics it matches."""
         follows = await self.news.follows()
-        for guild_id, user_id, topic in follows:
-            guild = self.bot.get_guild(guild_id)
-            for story in stories:
-                if not await asyncio.to_thread(self.matches, topic, story):
-                    continue
-                if not await self.news.untold(user_id, _ids(story)):
-                    continue
-                await self._dm(user_id, story, topic, _locale(guild))
+        if not stories or not follows:
+            return
+        topics = sorted({topic.casefold(): topic for _g, _u, topic in follows}.values())
+        for story in stories:
+            matched = {t.casefold() for t in topics
+                       if await asyncio.to_thread(self.matches, t, story)}
+            for guild_id, user_id, topic in follows:
+                if topic.casefold() in matched and \
+                        await self.news.untold(user_id, _ids(story)):
+                    await self._dm(user_id, story, topic, _locale(self.bot.get_guild(guild_id)))
 
     def matches(self, topic: str, story: Story) -> bool:
         """The retrieval the answers use, restricted to the story's articles: its best
@@ -444,8 +447,15 @@ class News(commands.GroupCog, group_name="news", group_description=_("cmd_news")
     async def follow(self, interaction: discord.Interaction,
                      topic: app_commands.Range[str, 2, 100]) -> None:
         shown = " ".join(topic.split())
-        await self.news.follow(interaction.guild_id or 0, interaction.user.id, shown)
-        await self._reply(interaction, say("news_following_now", str(interaction.locale),
+        locale = str(interaction.locale)
+        topics = await self.news.following(interaction.guild_id or 0, interaction.user.id)
+        if shown.casefold() not in {t.casefold() for t in topics}:
+            if len(topics) >= MAX_TOPICS:
+                await self._reply(interaction, say("news_follow_limit", locale,
+                                                   count=MAX_TOPICS))
+                return
+            await self.news.follow(interaction.guild_id or 0, interaction.user.id, shown)
+        await self._reply(interaction, say("news_following_now", locale,
                                            topic=discord.utils.escape_mentions(shown)))
 
     @app_commands.command(name="unfollow", description=_("cmd_news_unfollow"))
