@@ -364,6 +364,19 @@ async def test_a_second_language_report_edits_the_post_instead_of_adding_one(
     edits = [r for r in env.http_requests if r.method == "PATCH"
              and r.path.endswith(f"/messages/{post.id}")]
     assert len(edits) == 1
+
+    # a French report dated the day before: the story's key (its earliest article) changes,
+    # and the post is found by the articles it shares
+    write_sample(face_desk, "fr-italie-garante-deepseek", today - timedelta(days=1))
+    await poll(env)
+    italy = [p for p in posts(env, channel) if p.id == post.id]
+    assert len(posts(env, channel)) == 2 and italy
+    text = italy[0].embeds[0].description  # the earliest report headlines it now
+    assert text.startswith("La Dépêche Numérique · ") and italy[0].embeds[0].title.startswith(
+        "L’Italie ordonne")
+    assert text.endswith("also: The Signal Ledger (en), Diario de la Red (es)")
+    assert len([r for r in env.http_requests if r.method == "PATCH"
+                and r.path.endswith(f"/messages/{post.id}")]) == 2
     assert_no_mentions(env)
 
 
