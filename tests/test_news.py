@@ -233,6 +233,26 @@ async def test_the_hourly_cap_folds_stories_into_the_digest_most_covered_first(
     assert_no_mentions(env)
 
 
+async def test_a_channel_the_bot_may_not_post_in_folds_its_stories_and_spares_the_others(
+    env: simcord.Env, face_desk: Desk, server: FeedServer
+) -> None:
+    guild, channel, _, _alice, admin = setup_guild(env)
+    closed = guild.create_text_channel("closed", overwrites={
+        env.bot.user: discord.PermissionOverwrite(send_messages=False)})
+    await admin.slash(channel, "news channel set", channel=closed)
+    await admin.slash(channel, "news channel set", channel=channel)
+    await add_feed(env, face_desk, server, [OLD])
+    serve_feed(server, [OLD, NORDLICHT])
+    await poll(env)
+    assert [p.embeds[0].title for p in posts(env, channel)] == [NORDLICHT.title]
+    assert posts(env, closed) == []
+    storage = NewsStorage(env.bot.storage)
+    assert [p.channel_id for p in await storage.folded(guild.id)] == [closed.id]
+    assert await storage.sending() == []  # no round tries it again
+    await poll(env)
+    assert len(posts(env, channel)) == 1
+
+
 async def test_pause_folds_new_stories_and_resume_posts_again(
     env: simcord.Env, face_desk: Desk, server: FeedServer
 ) -> None:

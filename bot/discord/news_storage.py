@@ -171,6 +171,10 @@ class NewsStorage:
             await db.execute("UPDATE news_posts SET state = 'posted', message_id = ? WHERE "
                              "id = ?", (message_id, post_id))
 
+    async def fold(self, post_id: int) -> None:
+        async with self.storage._db() as db:
+            await db.execute("UPDATE news_posts SET state = 'folded' WHERE id = ?", (post_id,))
+
     async def grow(self, post_id: int, story: Story) -> None:
         """The post now covers the story as it is (the articles it covered stay linked)."""
         async with self.storage._db() as db:

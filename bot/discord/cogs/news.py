@@ -207,7 +207,11 @@ class News(commands.GroupCog, group_name="news", group_description=_("cmd_news")
             touched = [s for s in stories if _ids(s) & new]
             for guild_id, channel_id in await self.news.channels():
                 for story in touched:
-                    await self._place(guild_id, channel_id, story, postable)
+                    try:
+                        await self._place(guild_id, channel_id, story, postable)
+                    except discord.HTTPException as exc:  # Discord down: the post stays
+                        log.warning("news post to %s: %s", channel_id, exc)  # 'sending'
+                        break
             await self._tell_followers([s for s in touched if _ids(s) & postable])
             await self.news.mark_seen(new)
         await self.news.mark_sources(fresh)
@@ -254,8 +258,13 @@ class News(commands.GroupCog, group_name="news", group_description=_("cmd_news")
 
     async def _send(self, post_id: int, channel: discord.abc.Messageable, story: Story) -> None:
         language = _locale(getattr(channel, "guild", None))
-        message = await channel.send(embed=story_embed(story, language),
-                                     view=_view(post_id, language), allowed_mentions=NONE)
+        try:
+            message = await channel.send(embed=story_embed(story, language),
+                                         view=_view(post_id, language), allowed_mentions=NONE)
+        except (discord.Forbidden, discord.NotFound) as exc:  # no right to post there, or
+            log.warning("news post %s not sent: %s", post_id, exc)  # no channel: the digest
+            await self.news.fold(post_id)  # lists it instead, and no round tries again
+            return
         await self.news.sent(post_id, message.id)
 
     async def _edit(self, post: Post, story: Story) -> None:
