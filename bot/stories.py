@@ -1,7 +1,7 @@
 """Stories: the articles that report one event, across outlets and languages.
 
-A digest lists events, not articles: the Korean ministries' DeepSeek block told by a Seoul
-daily and by an English wire is one line, not two. Three signals decide that two articles
+A digest lists events, not articles: LG's EXAONE 3.5 told by a Seoul daily and by an
+English wire is one line, not two. Three signals decide that two articles
 report one event, each covering what the others miss:
 
 - a near copy (MinHash of the text, corpus/dedupe.py) is never indexed: the catalogue links
@@ -113,8 +113,8 @@ def item(article_id: str, published: date | None, vector: np.ndarray, title: str
 def article_vector(vector: np.ndarray) -> np.ndarray:
     """An article's first passage vector (its title and lead, as the index embedded them),
     unit length. Measured against the mean of all its passages on the labelled sample
-    (eval/calibrate_stories.py): both group it perfectly, the first passage over a wider
-    range of bars (0.81-0.86 against 0.84-0.86), since later paragraphs of two DeepSeek
+    (eval/calibrate_stories.py): both group it as labelled, the first passage over a wider
+    range of bars (0.83-0.88 against 0.85-0.88), since later paragraphs of two DeepSeek
     bans tell the same background."""
     v = np.asarray(vector, np.float32).reshape(-1)
     return v / (np.linalg.norm(v) or 1.0)
@@ -132,19 +132,9 @@ def name_agreement(a: Item, b: Item) -> float | None:
     return held / (len(a.names) + len(b.names))
 
 
-def _days_apart(a: Item, b: Item) -> int | None:
-    if a.published is None or b.published is None:
-        return None
-    return abs((a.published - b.published).days)
-
-
 def group(items: Sequence[Item], rule: Rule) -> list[list[str]]:
     """Connected groups of linked articles (single link: a story grows through its
-    translations), each earliest first; articles without a date stand alone.
-
-    Two articles whose names cannot be compared (see `name_agreement`) are linked only when
-    each is the other's nearest article of the other's language within the window: a
-    Korean article has at most one English telling of its event to pick."""
+    translations), each earliest first; articles without a date stand alone."""
     parent = list(range(len(items)))
 
     def root(i: int) -> int:
@@ -153,27 +143,39 @@ def group(items: Sequence[Item], rule: Rule) -> list[list[str]]:
             i = parent[i]
         return i
 
-    close = [(i, j, sim) for i, j, sim in _pairs(items, rule.days) if sim >= rule.similarity]
-    nearest: dict[tuple[int, str], tuple[float, int]] = {}
-    for i, j, sim in _pairs(items, rule.days):
-        for x, y in ((i, j), (j, i)):
-            key = (x, items[y].language)
-            if sim > nearest.get(key, (-2.0, -1))[0]:
-                nearest[key] = (sim, y)
-    for i, j, _ in close:
-        agreement = name_agreement(items[i], items[j])
-        if agreement is None:
-            ok = nearest[i, items[j].language][1] == j and \
-                nearest[j, items[i].language][1] == i
-        else:
-            ok = agreement >= rule.names
-        if ok:
+    pairs = list(_pairs(items, rule.days))
+    nearest = _nearest(items, pairs)
+    for i, j, similarity in pairs:
+        if similarity >= rule.similarity and _linked(items, i, j, rule, nearest):
             parent[root(i)] = root(j)
     groups: dict[int, list[int]] = {}
     for i in range(len(items)):
         groups.setdefault(root(i), []).append(i)
     return [[items[i].id for i in sorted(members, key=lambda i: _order(items[i]))]
             for members in groups.values()]
+
+
+def _linked(items: Sequence[Item], i: int, j: int, rule: Rule,
+            nearest: dict[tuple[int, str], int]) -> bool:
+    """Close enough already; and the names agree, or, where names cannot be compared (see
+    `name_agreement`), each is the other's nearest article of the other's language within
+    the window: a Korean article has at most one English telling of its event to pick."""
+    agreement = name_agreement(items[i], items[j])
+    if agreement is not None:
+        return agreement >= rule.names
+    return nearest[i, items[j].language] == j and nearest[j, items[i].language] == i
+
+
+def _nearest(items: Sequence[Item], pairs: list[tuple[int, int, float]]
+             ) -> dict[tuple[int, str], int]:
+    """(article, language) → its nearest article of that language within the window."""
+    best: dict[tuple[int, str], tuple[float, int]] = {}
+    for i, j, similarity in pairs:
+        for x, y in ((i, j), (j, i)):
+            key = (x, items[y].language)
+            if similarity > best.get(key, (-2.0, -1))[0]:
+                best[key] = (similarity, y)
+    return {key: y for key, (_, y) in best.items()}
 
 
 def _order(item: Item) -> tuple[date, str]:
@@ -198,13 +200,13 @@ def _pairs(items: Sequence[Item], days: int) -> Iterable[tuple[int, int, float]]
             yield dated[at], dated[at + 1 + offset], float(similarity)
 
 
-class Sources(Protocol):
+class Copies(Protocol):
     """What a digest reads besides the index: the catalogue's copies of indexed articles."""
 
     def copies(self) -> dict[str, list[Article]]: ...
 
 
-def stories(version: IndexVersion, catalogue: Sources | None, rule: Rule,
+def stories(version: IndexVersion, catalogue: Copies | None, rule: Rule,
             filters: Filters | None = None, headline_language: str | None = None,
             embed: Callable[[list[str]], np.ndarray] | None = None) -> list[Story]:
     """The stories with an article the filters admit, most covered first (outlets, then
@@ -284,7 +286,7 @@ def what_happened(version: IndexVersion, article: Article,
     """The sentence of the article's first passage that the sentence scorer (bot/scorer.py)
     picks with the headline as the question; the lead sentence without a query. Measured on
     the bundled corpus (eval/calibrate_stories.py --sentences, judged by hand in
-    eval/story_labels.json): right in 46 of 48 articles, against 41 for the lead sentence
+    eval/story_labels.json): right in 45 of 50 articles, against 43 for the lead sentence
     (scene-setting leads: "La Silicon Valley n’avait pas vu venir le choc.") and 43 for the
     scorer over the whole article (which quotes background from later paragraphs)."""
     first = _first_row(version, article.id)

@@ -24,7 +24,7 @@ from index.store import ArticleInfo, IndexVersion
 
 _SPAN = re.compile(r"^(\d{1,5})\s*([hdwmy])$", re.I)
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
-_SINCE_HELP = ("give a span back from now like 12h, 7d, 4w, 6m or 1y, a month like 2025-01 "
+_SINCE_HELP = ("give a span back from now like 7d, 4w, 6m, 1y or 12h, a month like 2025-01 "
                "or a day like 2025-01-15")
 _SHOWN = 8  # outlets or languages named in an error
 

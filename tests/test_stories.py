@@ -50,28 +50,31 @@ def test_two_language_reports_of_one_event_are_one_story_and_nothing_else_is(
     grouped = sorted(sorted(a.article_id for a in s.articles) for s in sample_stories
                      if len(s.articles) > 1)
     assert grouped == sorted(sorted(ids) for ids in LABELS["stories"])
-    korea = next(s for s in sample_stories if any(a.article_id == "ko-budam-deepseek-chadan"
-                                                  for a in s.articles))
-    assert korea.languages == ["en", "ko"] and len(korea.outlets) == 2
-    assert korea.key == "en-korea-ministries-block-deepseek"  # the earliest (6 February)
-    assert korea.newest == date(2025, 2, 7)
+    exaone = next(s for s in sample_stories if any(a.article_id == "en-lg-exaone-3-5"
+                                                   for a in s.articles))
+    assert exaone.languages == ["en", "ko"] and len(exaone.outlets) == 2
+    assert exaone.key == "ko-lg-exaone-3-5"  # the earliest (9 December), Korean
+    assert exaone.newest == date(2024, 12, 10)
+    qwen = next(s for s in sample_stories if s.key == "en-alibaba-qwen-max")
+    assert [a.article_id for a in qwen.articles] == ["en-alibaba-qwen-max",
+                                                     "zh-alibaba-qwen-max"]
 
 
 def test_most_covered_first_and_the_headline_in_the_asked_language(
         sample_desk: Desk, sample_stories: list[Story]) -> None:
     first = sample_stories[0]
-    assert first.key == "en-italy-garante-deepseek" and first.outlets == [
-        "Diario de la Red", "La Dépêche Numérique", "The Signal Ledger"]
+    assert first.key == "en-google-gemini-2" and first.outlets == [
+        "El Mirador Tecnológico", "Le Fil Tech", "Northbridge Tech Review"]
+    assert first.headline.startswith("Google makes Gemini 2.0 Flash")  # the earliest's
     sizes = [len(s.outlets) for s in sample_stories]
     assert sizes == sorted(sizes, reverse=True)
     french = sample_desk.stories(headline_language="fr")
-    italy = next(s for s in french if s.key == "en-italy-garante-deepseek")
-    assert italy.headline.startswith("L’Italie ordonne le blocage de DeepSeek")
-    assert italy.sentence is not None and italy.sentence.article_id == \
-        "fr-italie-garante-deepseek"
+    gemini = next(s for s in french if s.key == "en-google-gemini-2")
+    assert gemini.headline.startswith("Google ouvre Gemini 2.0 Flash")
+    assert gemini.sentence is not None and gemini.sentence.article_id == "fr-google-gemini-2"
     spanish = next(s for s in sample_desk.stories(language="es")
-                   if s.key == "en-italy-garante-deepseek")
-    assert spanish.headline.startswith("El Garante italiano bloquea DeepSeek")
+                   if s.key == "en-google-gemini-2")
+    assert spanish.headline.startswith("Google abre Gemini 2.0 Flash")
 
 
 def test_a_near_copy_joins_the_story_of_the_article_it_copies(desk: Desk) -> None:
@@ -119,8 +122,8 @@ def test_digest_json_is_one_story_per_line_with_a_verbatim_linked_sentence(
             assert set(article) == {"article_id", "title", "outlet", "language", "url",
                                     "published"}
         assert max(a["published"] for a in row["articles"]) == row["newest"] >= "2025-01-28"
-    italy = next(r for r in rows if r["key"] == "en-italy-garante-deepseek")
-    assert italy == rows[0] and italy["languages"] == ["en", "es", "fr"]
+    gemini = next(r for r in rows if r["key"] == "en-google-gemini-2")
+    assert gemini == rows[0] and gemini["languages"] == ["en", "es", "fr"]
     paris = next(r for r in rows if r["key"] == "fr-sommet-ia-paris")  # not its lead, which
     assert paris["sentence"]["text"].startswith(  # only sets the scene ("… sur une fracture")
         "Réunis depuis lundi au Grand Palais") and "refusé" in paris["sentence"]["text"]
@@ -131,19 +134,19 @@ def test_digest_filters_by_since_language_and_outlet(sample_desk: Desk) -> None:
     since = [json.loads(x) for x in digest(home, "--since", "2025-02-04", "--json")
              .stdout.splitlines()]
     assert since and all(r["newest"] >= "2025-02-04" for r in since)
-    assert "en-italy-garante-deepseek" not in {r["key"] for r in since}  # 30-31 January
+    assert "en-google-gemini-2" in {r["key"] for r in since}  # 5-6 February
+    assert "en-alibaba-qwen-max" not in {r["key"] for r in since}  # 29 January
     german = [json.loads(x) for x in digest(home, "--since", "2025-01-01", "--language", "de",
                                             "--json").stdout.splitlines()]
-    assert {r["key"] for r in german} == {"de-australien-deepseek-verbot",
-                                          "de-mistral-le-chat-app", "de-ai-act-verbote",
-                                          "de-berlin-deepseek-appstores"}
+    assert {r["key"] for r in german} == {"de-ai-act-verbote", "de-berlin-deepseek-appstores",
+                                          "en-meta-llama-4"}
     for row in german:
         assert row["headline"] in {a["title"] for a in row["articles"] if a["language"] == "de"}
-    ledger = [json.loads(x) for x in digest(home, "--since", "2025-01-01", "--outlet",
-                                            "the signal ledger", "--json").stdout.splitlines()]
-    assert {r["key"] for r in ledger} == {"en-italy-garante-deepseek", "en-taiwan-deepseek-ban",
-                                          "de-australien-deepseek-verbot",
-                                          "en-korea-deepseek-returns"}
+    fil = [json.loads(x) for x in digest(home, "--since", "2025-01-01", "--outlet",
+                                         "le fil tech", "--json").stdout.splitlines()]
+    assert {r["key"] for r in fil} == {"fr-mistral-le-chat-mobile", "en-google-gemini-2"}
+    gemini = next(r for r in fil if r["key"] == "en-google-gemini-2")
+    assert len(gemini["articles"]) == 3  # the whole story, not only Le Fil Tech's article
     unknown = digest(home, "--outlet", "The Daily Nothing")
     assert unknown.returncode == 1 and "no outlet called 'The Daily Nothing'" in unknown.stderr
 
