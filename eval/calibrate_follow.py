@@ -27,25 +27,26 @@ from index.filters import Filters
 # topic → the sample articles about it (an article that only mentions it is not about it)
 TOPICS: dict[str, set[str]] = {
     "DeepSeek": {
-        "de-australien-deepseek-verbot", "de-berlin-deepseek-appstores",
-        "en-australia-deepseek-ban", "en-italy-garante-deepseek", "en-korea-deepseek-returns",
-        "en-korea-ministries-block-deepseek", "en-taiwan-deepseek-ban",
-        "en-texas-deepseek-ban", "en-us-navy-deepseek", "es-deepseek-r1-lanzamiento",
-        "es-italia-bloquea-deepseek", "fr-coree-deepseek-telechargements",
-        "fr-italie-garante-deepseek", "fr-nvidia-chute-deepseek", "ko-budam-deepseek-chadan",
-        "zh-deepseek-v3-fabu"},
+        "de-berlin-deepseek-appstores", "en-australia-deepseek-ban",
+        "en-korea-deepseek-returns", "en-taiwan-deepseek-ban", "en-texas-deepseek-ban",
+        "en-us-navy-deepseek", "es-deepseek-r1-lanzamiento",
+        "fr-coree-deepseek-telechargements", "fr-italie-garante-deepseek",
+        "fr-nvidia-chute-deepseek", "ko-budam-deepseek-chadan", "zh-deepseek-v3-fabu"},
     "EU AI Act": {"de-ai-act-verbote", "en-eu-parliament-ai-act-vote",
                   "fr-ai-act-entree-en-vigueur"},
     "Nvidia": {"de-nvidia-wertvollstes-unternehmen", "en-nvidia-h20-export-curbs",
-               "en-nvidia-h20-resumes", "fr-nvidia-h20-licence", "fr-nvidia-chute-deepseek"},
-    "Mistral AI": {"de-mistral-le-chat-app", "fr-mistral-le-chat-mobile",
-                   "fr-mistral-levee-600-millions"},
+               "en-nvidia-h20-resumes", "fr-nvidia-chute-deepseek"},
+    "Mistral AI": {"fr-mistral-le-chat-mobile", "fr-mistral-levee-600-millions"},
     "Nobel Prize": {"de-nobelpreis-physik-hinton", "es-nobel-quimica-alphafold"},
     "Samsung": {"ko-samsung-gauss"},
     "OpenAI": {"en-gpt4-launch", "en-nyt-sues-openai", "en-openai-altman-returns",
                "fr-openai-altman-evince", "es-openai-sora", "it-garante-multa-openai",
                "ja-softbank-openai-cristal", "en-stargate-announced",
                "es-italia-bloquea-chatgpt", "es-chatgpt-vuelve-italia"},
+    "Google Gemini": {"en-google-gemini-2", "es-google-gemini-2", "fr-google-gemini-2"},
+    "Meta Llama": {"en-meta-llama-4", "de-meta-llama-4"},
+    "Alibaba": {"en-alibaba-qwen-max", "zh-alibaba-qwen-max"},
+    "LG Exaone": {"en-lg-exaone-3-5", "ko-lg-exaone-3-5"},
 }
 
 

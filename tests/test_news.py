@@ -368,17 +368,18 @@ async def test_a_second_language_report_edits_the_post_instead_of_adding_one(
     _guild, channel, _, _alice, admin = setup_guild(env)
     await admin.slash(channel, "news channel set", channel=channel)
     today = date.today()
-    write_sample(face_desk, "en-italy-garante-deepseek", today)
+    write_sample(face_desk, "en-google-gemini-2", today)
     await poll(env)
     [post] = posts(env, channel)
-    assert post.embeds[0].title.startswith("Italy's privacy watchdog")
+    assert post.embeds[0].title.startswith("Google makes Gemini 2.0 Flash")
     assert "also:" not in post.embeds[0].description
 
-    write_sample(face_desk, "es-italia-bloquea-deepseek", today + timedelta(days=1))
+    write_sample(face_desk, "es-google-gemini-2", today + timedelta(days=1))
     write_sample(face_desk, "en-australia-deepseek-ban", today)  # another event: its own post
     await poll(env)
-    italy = [p for p in posts(env, channel) if p.id == post.id]
-    assert italy and "also: Diario de la Red (es)" in italy[0].embeds[0].description
+    gemini = [p for p in posts(env, channel) if p.id == post.id]
+    assert gemini and gemini[0].embeds[0].description.endswith(
+        "also: El Mirador Tecnológico (es)")
     titles = sorted(p.embeds[0].title for p in posts(env, channel))
     assert len(titles) == 2 and any("Australia" in t for t in titles), titles
     edits = [r for r in env.http_requests if r.method == "PATCH"
@@ -387,14 +388,14 @@ async def test_a_second_language_report_edits_the_post_instead_of_adding_one(
 
     # a French report dated the day before: the story's key (its earliest article) changes,
     # and the post is found by the articles it shares
-    write_sample(face_desk, "fr-italie-garante-deepseek", today - timedelta(days=1))
+    write_sample(face_desk, "fr-google-gemini-2", today - timedelta(days=1))
     await poll(env)
-    italy = [p for p in posts(env, channel) if p.id == post.id]
-    assert len(posts(env, channel)) == 2 and italy
-    text = italy[0].embeds[0].description  # the earliest report headlines it now
-    assert text.startswith("La Dépêche Numérique · ") and italy[0].embeds[0].title.startswith(
-        "L’Italie ordonne")
-    assert text.endswith("also: The Signal Ledger (en), Diario de la Red (es)")
+    gemini = [p for p in posts(env, channel) if p.id == post.id]
+    assert len(posts(env, channel)) == 2 and gemini
+    text = gemini[0].embeds[0].description  # the earliest report headlines it now
+    assert text.startswith("Le Fil Tech · ") and gemini[0].embeds[0].title.startswith(
+        "Google ouvre Gemini 2.0 Flash")
+    assert text.endswith("also: Northbridge Tech Review (en), El Mirador Tecnológico (es)")
     assert len([r for r in env.http_requests if r.method == "PATCH"
                 and r.path.endswith(f"/messages/{post.id}")]) == 2
     assert_no_mentions(env)
