@@ -130,6 +130,11 @@ async def add_feed(env: simcord.Env, desk: Desk, server: FeedServer,
     await task
 
 
+def story_label(message: discord.Message) -> str | None:
+    return next((c.label for row in message.components for c in getattr(row, "children", [])
+                 if (getattr(c, "custom_id", None) or "").startswith("newsdesk:story:")), None)
+
+
 async def poll(env: simcord.Env) -> None:
     """The poller's next round, as its loop runs it when the feeds are due again."""
     import sqlite3
@@ -367,6 +372,11 @@ async def test_a_second_language_report_edits_the_post_instead_of_adding_one(
 ) -> None:
     _guild, channel, _, _alice, admin = setup_guild(env)
     await admin.slash(channel, "news channel set", channel=channel)
+    french = env.create_guild(name="IA", preferred_locale="fr")  # its words and headlines
+    salon = french.create_text_channel("actu")
+    chef = french.add_member(env.create_user("chef"), roles=[french.create_role(
+        "admins", permissions=discord.Permissions(manage_guild=True))])
+    await chef.slash(salon, "news channel set", channel=salon)
     today = date.today()
     write_sample(face_desk, "en-google-gemini-2", today)
     await poll(env)
@@ -387,17 +397,24 @@ async def test_a_second_language_report_edits_the_post_instead_of_adding_one(
     assert len(edits) == 1
 
     # a French report dated the day before: the story's key (its earliest article) changes,
-    # and the post is found by the articles it shares
+    # and each post is found by the articles it shares
+    [premier] = [p for p in posts(env, salon) if p.embeds[0].title.startswith("Google makes")]
     write_sample(face_desk, "fr-google-gemini-2", today - timedelta(days=1))
     await poll(env)
     gemini = [p for p in posts(env, channel) if p.id == post.id]
     assert len(posts(env, channel)) == 2 and gemini
-    text = gemini[0].embeds[0].description  # the earliest report headlines it now
-    assert text.startswith("Le Fil Tech · ") and gemini[0].embeds[0].title.startswith(
-        "Google ouvre Gemini 2.0 Flash")
-    assert text.endswith("also: Northbridge Tech Review (en), El Mirador Tecnológico (es)")
+    assert gemini[0].embeds[0].title.startswith("Google makes Gemini 2.0 Flash")  # stays
+    assert gemini[0].embeds[0].description.endswith(
+        "also: Le Fil Tech (fr), El Mirador Tecnológico (es)")
     assert len([r for r in env.http_requests if r.method == "PATCH"
                 and r.path.endswith(f"/messages/{post.id}")]) == 2
+    [edited] = [p for p in posts(env, salon) if p.id == premier.id]
+    assert len(posts(env, salon)) == 2
+    assert edited.embeds[0].title.startswith("Google ouvre Gemini 2.0 Flash")  # in French now
+    text = edited.embeds[0].description
+    assert text.startswith("Le Fil Tech · ") and text.endswith(
+        "aussi : Northbridge Tech Review (en), El Mirador Tecnológico (es)")
+    assert story_label(edited) == "Poser une question"
     assert_no_mentions(env)
 
 

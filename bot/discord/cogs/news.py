@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import logging
 import re
+from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Any, Literal
 
@@ -42,6 +43,7 @@ from bot.discord.views import answer_view
 from bot.messages import say
 from bot.stories import Story
 from corpus.errors import NewsdeskError
+from corpus.language import normalise_language
 from corpus.registry import Source
 from index.filters import Filters
 
@@ -203,18 +205,29 @@ class News(commands.GroupCog, group_name="news", group_description=_("cmd_news")
                         if not backfill(published, listing, sources, fresh)}
             dated = [published for published, _ in read.values() if published is not None]
             since = min(dated) if dated and len(dated) == len(new) else None
-            stories = await asyncio.to_thread(desk.stories, since)
-            touched = [s for s in stories if _ids(s) & new]
+            told: dict[str, list[Story]] = {}  # by headline language: the guilds'
+
+            async def touched(language: str) -> list[Story]:
+                if language not in told:
+                    stories = await asyncio.to_thread(desk.stories, since, None, None,
+                                                      language)
+                    told[language] = [s for s in stories if _ids(s) & new]
+                return told[language]
+
             for guild_id, channel_id in await self.news.channels():
-                for story in touched:
+                for story in await touched(self._language(guild_id)):
                     try:
                         await self._place(guild_id, channel_id, story, postable)
                     except discord.HTTPException as exc:  # Discord down: the post stays
                         log.warning("news post to %s: %s", channel_id, exc)  # 'sending'
                         break
-            await self._tell_followers([s for s in touched if _ids(s) & postable])
+            await self._tell_followers(postable, touched)
             await self.news.mark_seen(new)
         await self.news.mark_sources(fresh)
+
+    def _language(self, guild_id: int) -> str:
+        """The guild's language: its bot words, and the headline where a story has one."""
+        return normalise_language(_locale(self.bot.get_guild(guild_id))) or "en"
 
     def _read_desk(self) -> tuple[set[str], dict[str, Source]]:
         """Off the loop: the indexed articles with their copies, and the sources."""
@@ -300,20 +313,27 @@ class News(commands.GroupCog, group_name="news", group_description=_("cmd_news")
                 await self._send(post.id, channel, post.story)
 
     # -- followers ------------------------------------------------------------------
-    async def _tell_followers(self, stories: list[Story]) -> None:
+    async def _tell_followers(self, postable: set[str],
+                              touched: Callable[[str], Awaitable[list[Story]]]) -> None:
         """One search per distinct topic and story, however many members follow it; one DM
-        per member and story, however many of their topics it matches."""
+        per member and story, however many of their topics it matches; the story as told
+        in the member's guild's language."""
         follows = await self.news.follows()
-        if not stories or not follows:
+        if not follows:
             return
-        topics = sorted({topic.casefold(): topic for _g, _u, topic in follows}.values())
-        for story in stories:
-            matched = {t.casefold() for t in topics
-                       if await asyncio.to_thread(self.matches, t, story)}
-            for guild_id, user_id, topic in follows:
-                if topic.casefold() in matched and \
+        matched: dict[str, set[str]] = {}  # story key → the topics (casefolded) it matches
+        for guild_id, user_id, topic in follows:
+            language = self._language(guild_id)
+            for story in await touched(language):
+                if not _ids(story) & postable:
+                    continue
+                topics = matched.setdefault(story.key, set())
+                if topic.casefold() not in topics and \
+                        await asyncio.to_thread(self.matches, topic, story):
+                    topics.add(topic.casefold())
+                if topic.casefold() in topics and \
                         await self.news.untold(user_id, _ids(story)):
-                    await self._dm(user_id, story, topic, _locale(self.bot.get_guild(guild_id)))
+                    await self._dm(user_id, story, topic, language)
 
     def matches(self, topic: str, story: Story) -> bool:
         """The retrieval the answers use, restricted to the story's articles: its best
@@ -357,11 +377,12 @@ class News(commands.GroupCog, group_name="news", group_description=_("cmd_news")
             if not isinstance(channel, discord.abc.Messageable):
                 continue
             since = period_start(digest.every, due)
-            stories = await asyncio.to_thread(self.bot.desk.stories, since)
+            language = self._language(digest.guild_id)
+            stories = await asyncio.to_thread(self.bot.desk.stories, since, None, None,
+                                              language)
             stories = [s for s in stories if s.newest is not None and s.newest >= since]
             folded = await self.news.folded(digest.guild_id)
             listed = digest_stories(stories, [p.story for p in folded])
-            language = _locale(self.bot.get_guild(digest.guild_id))
             await self.news.digest_posted(digest.guild_id, due.timestamp())  # once, first
             await channel.send(embed=digest_embed(listed, digest.every, since, language),
                                allowed_mentions=NONE)
