@@ -435,8 +435,9 @@ class Desk:
         rule = Rule(similarity=self.settings.story_similarity, days=self.settings.story_days,
                     names=self.settings.story_names)
         catalogue = None if self.settings.answer_only else self.catalogue
-        return group_stories(self.index_version(), catalogue, rule, filters,
-                             headline_language, self.embedder.queries)
+        version = self.retriever().version  # what is served now, another process's build too
+        return group_stories(version, catalogue, rule, filters, headline_language,
+                             self.embedder.queries)
 
     def newest_published(self) -> date | None:
         """The newest date of the served index's articles: what a digest of an old archive
