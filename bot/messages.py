@@ -540,3 +540,355 @@ _THOUSANDS = {"fr": "\u202f", "de": ".", "es": ".", "it": "."}
 def grouped(value: int, language: str = "en") -> str:
     """1234 as its readers write it: 1,234 · 1 234 · 1.234."""
     return f"{value:,}".replace(",", _THOUSANDS.get(normalise_language(language), ","))
+
+
+# -- the news desk (bot/discord/cogs/news.py) ---------------------------------------------
+CATALOGUE.update({
+    "news_also": {
+        "en": "also:", "fr": "aussi :", "de": "auch:", "es": "también:", "it": "anche:",
+        "ja": "ほかに:", "ko": "다른 보도:", "zh": "另见：",
+    },
+    "news_ask_button": {
+        "en": "Ask about this", "fr": "Poser une question", "de": "Frage dazu stellen",
+        "es": "Preguntar sobre esto", "it": "Chiedi su questo", "ja": "これについて質問",
+        "ko": "이 소식에 대해 질문",
+        "zh": "就此提问",
+    },
+    "news_ask_title": {
+        "en": "Ask about this story", "fr": "Question sur cette actualité",
+        "de": "Frage zu dieser Meldung", "es": "Pregunta sobre esta noticia",
+        "it": "Domanda su questa notizia", "ja": "このニュースについて質問",
+        "ko": "이 소식에 대한 질문",
+        "zh": "就这则新闻提问",
+    },
+    "news_ask_label": {
+        "en": "Your question", "fr": "Votre question", "de": "Deine Frage",
+        "es": "Tu pregunta", "it": "La tua domanda", "ja": "質問", "ko": "질문",
+        "zh": "你的问题",
+    },
+    "news_digest_daily": {
+        "en": "The day's news since {since}", "fr": "L’actualité du jour depuis le {since}",
+        "de": "Die Nachrichten des Tages seit {since}", "es": "Las noticias del día desde "
+        "el {since}", "it": "Le notizie del giorno dal {since}",
+        "ja": "{since} 以降の今日のニュース", "ko": "{since} 이후 오늘의 뉴스",
+        "zh": "{since} 以来的今日新闻",
+    },
+    "news_digest_weekly": {
+        "en": "The week's news since {since}", "fr": "L’actualité de la semaine depuis le "
+        "{since}", "de": "Die Nachrichten der Woche seit {since}",
+        "es": "Las noticias de la semana desde el {since}",
+        "it": "Le notizie della settimana dal {since}", "ja": "{since} 以降の今週のニュース",
+        "ko": "{since} 이후 이번 주 뉴스",
+        "zh": "{since} 以来的本周新闻",
+    },
+    "news_digest_empty": {
+        "en": "No new story in this period.", "fr": "Aucune nouvelle actualité sur cette "
+        "période.", "de": "Keine neue Meldung in diesem Zeitraum.",
+        "es": "Ninguna noticia nueva en este periodo.",
+        "it": "Nessuna nuova notizia in questo periodo.", "ja": "この期間の新しいニュースはあり"
+        "ません。", "ko": "이 기간에 새 소식이 없습니다.", "zh": "这段时间没有新的新闻。",
+    },
+    "news_dm": {
+        "en": "A new story on “{topic}”, which you follow (/news unfollow stops this):",
+        "fr": "Une nouvelle actualité sur « {topic} », que vous suivez (/news unfollow "
+              "l’arrête) :",
+        "de": "Eine neue Meldung zu „{topic}“, dem du folgst (/news unfollow beendet das):",
+        "es": "Una noticia nueva sobre «{topic}», que sigues (/news unfollow lo detiene):",
+        "it": "Una nuova notizia su «{topic}», che segui (/news unfollow la interrompe):",
+        "ja": "フォロー中の「{topic}」に新しいニュースがあります（/news unfollow で停止）:",
+        "ko": "팔로우 중인 “{topic}”에 새 소식이 있습니다 (/news unfollow로 중지):",
+        "zh": "你关注的“{topic}”有新新闻（/news unfollow 可停止）：",
+    },
+    "news_channel_set": {
+        "en": "New stories will be posted in {channel} (at most {count} an hour; the rest go "
+              "into the next digest).",
+        "fr": "Les nouvelles actualités seront publiées dans {channel} ({count} par heure au "
+              "plus ; les autres vont dans le prochain résumé).",
+        "de": "Neue Meldungen erscheinen in {channel} (höchstens {count} pro Stunde; der "
+              "Rest kommt in die nächste Zusammenfassung).",
+        "es": "Las noticias nuevas se publicarán en {channel} (como mucho {count} por hora; "
+              "el resto va al próximo resumen).",
+        "it": "Le nuove notizie saranno pubblicate in {channel} (al massimo {count} all’ora; "
+              "le altre vanno nel prossimo riepilogo).",
+        "ja": "新しいニュースを {channel} に投稿します（1 時間に最大 {count} 件、残りは次のダイ"
+              "ジェストへ）。",
+        "ko": "새 소식을 {channel}에 올립니다 (시간당 최대 {count}건, 나머지는 다음 요약에 "
+              "포함).",
+        "zh": "新新闻将发布到 {channel}（每小时最多 {count} 条，其余并入下一期摘要）。",
+    },
+    "news_channel_removed": {
+        "en": "No more stories in {channel}.", "fr": "Plus d’actualités dans {channel}.",
+        "de": "Keine Meldungen mehr in {channel}.", "es": "No más noticias en {channel}.",
+        "it": "Niente più notizie in {channel}.", "ja": "{channel} へのニュース投稿を停止しま"
+        "した。", "ko": "{channel}에 더 이상 소식을 올리지 않습니다.",
+        "zh": "不再向 {channel} 发布新闻。",
+    },
+    "news_channel_not_set": {
+        "en": "{channel} was not receiving stories.", "fr": "{channel} ne recevait pas "
+        "d’actualités.", "de": "{channel} hat keine Meldungen erhalten.",
+        "es": "{channel} no recibía noticias.", "it": "{channel} non riceveva notizie.",
+        "ja": "{channel} はニュースを受け取っていませんでした。",
+        "ko": "{channel}은(는) 소식을 받고 있지 않았습니다.",
+        "zh": "{channel} 原本就未接收新闻。",
+    },
+    "news_no_channel": {
+        "en": "No channel receives stories: /news channel set adds one.",
+        "fr": "Aucun salon ne reçoit d’actualités : /news channel set en ajoute un.",
+        "de": "Kein Kanal erhält Meldungen: /news channel set fügt einen hinzu.",
+        "es": "Ningún canal recibe noticias: /news channel set añade uno.",
+        "it": "Nessun canale riceve notizie: /news channel set ne aggiunge uno.",
+        "ja": "ニュースを受け取るチャンネルはありません。/news channel set で追加できます。",
+        "ko": "소식을 받는 채널이 없습니다. /news channel set으로 추가하세요.",
+        "zh": "没有频道接收新闻：用 /news channel set 添加。",
+    },
+    "news_paused": {
+        "en": "News posts are paused: new stories go into the next digest until /news resume.",
+        "fr": "Les publications sont en pause : les nouvelles actualités vont dans le "
+              "prochain résumé jusqu’à /news resume.",
+        "de": "Meldungen sind pausiert: Neue Meldungen kommen bis /news resume in die nächste "
+              "Zusammenfassung.",
+        "es": "Las publicaciones están en pausa: las noticias nuevas van al próximo resumen "
+              "hasta /news resume.",
+        "it": "Le pubblicazioni sono in pausa: le nuove notizie vanno nel prossimo riepilogo "
+              "fino a /news resume.",
+        "ja": "ニュース投稿は一時停止中です。/news resume まで新しいニュースは次のダイジェストに"
+              "入ります。",
+        "ko": "소식 게시가 일시 중지되었습니다. /news resume 전까지 새 소식은 다음 요약에 "
+              "들어갑니다.",
+        "zh": "新闻发布已暂停：在 /news resume 之前，新新闻并入下一期摘要。",
+    },
+    "news_resumed": {
+        "en": "News posts resumed.", "fr": "Les publications reprennent.",
+        "de": "Meldungen werden wieder gepostet.", "es": "Se reanudan las publicaciones.",
+        "it": "Le pubblicazioni riprendono.", "ja": "ニュース投稿を再開しました。",
+        "ko": "소식 게시를 다시 시작합니다.",
+        "zh": "新闻发布已恢复。",
+    },
+    "news_digest_set_daily": {
+        "en": "A digest will be posted in {channel} every day at {at} ({timezone}).",
+        "fr": "Un résumé sera publié dans {channel} chaque jour à {at} ({timezone}).",
+        "de": "Eine Zusammenfassung erscheint in {channel} täglich um {at} ({timezone}).",
+        "es": "Se publicará un resumen en {channel} cada día a las {at} ({timezone}).",
+        "it": "Un riepilogo sarà pubblicato in {channel} ogni giorno alle {at} ({timezone}).",
+        "ja": "毎日 {at}（{timezone}）に {channel} へダイジェストを投稿します。",
+        "ko": "매일 {at}({timezone})에 {channel}에 요약을 올립니다.",
+        "zh": "每天 {at}（{timezone}）在 {channel} 发布摘要。",
+    },
+    "news_digest_set_weekly": {
+        "en": "A digest will be posted in {channel} every Monday at {at} ({timezone}).",
+        "fr": "Un résumé sera publié dans {channel} chaque lundi à {at} ({timezone}).",
+        "de": "Eine Zusammenfassung erscheint in {channel} jeden Montag um {at} ({timezone}).",
+        "es": "Se publicará un resumen en {channel} cada lunes a las {at} ({timezone}).",
+        "it": "Un riepilogo sarà pubblicato in {channel} ogni lunedì alle {at} ({timezone}).",
+        "ja": "毎週月曜 {at}（{timezone}）に {channel} へダイジェストを投稿します。",
+        "ko": "매주 월요일 {at}({timezone})에 {channel}에 요약을 올립니다.",
+        "zh": "每周一 {at}（{timezone}）在 {channel} 发布摘要。",
+    },
+    "news_digest_removed": {
+        "en": "No more digests.", "fr": "Plus de résumés.", "de": "Keine Zusammenfassungen "
+        "mehr.", "es": "No más resúmenes.", "it": "Niente più riepiloghi.",
+        "ja": "ダイジェストを停止しました。", "ko": "더 이상 요약을 올리지 않습니다.",
+        "zh": "不再发布摘要。",
+    },
+    "news_digest_none": {
+        "en": "No digest was set.", "fr": "Aucun résumé n’était prévu.",
+        "de": "Es war keine Zusammenfassung eingerichtet.", "es": "No había ningún resumen "
+        "programado.", "it": "Nessun riepilogo era impostato.",
+        "ja": "ダイジェストは設定されていませんでした。", "ko": "설정된 요약이 없었습니다.",
+        "zh": "原本没有设置摘要。",
+    },
+    "news_following_now": {
+        "en": "You will get a DM when a new story matches “{topic}”.",
+        "fr": "Vous recevrez un message privé quand une nouvelle actualité correspondra à "
+              "« {topic} ».",
+        "de": "Du bekommst eine DM, wenn eine neue Meldung zu „{topic}“ passt.",
+        "es": "Recibirás un mensaje directo cuando una noticia nueva trate de «{topic}».",
+        "it": "Riceverai un messaggio diretto quando una nuova notizia riguarderà «{topic}».",
+        "ja": "「{topic}」に合う新しいニュースがあれば DM でお知らせします。",
+        "ko": "“{topic}”에 맞는 새 소식이 있으면 DM을 보냅니다.",
+        "zh": "有与“{topic}”相关的新新闻时，你会收到私信。",
+    },
+    "news_follow_limit": {
+        "en": "You already follow {count} topics: /news unfollow one first.",
+        "fr": "Vous suivez déjà {count} sujets : arrêtez d’en suivre un avec /news unfollow.",
+        "de": "Du folgst bereits {count} Themen: Entfolge zuerst einem mit /news unfollow.",
+        "es": "Ya sigues {count} temas: deja de seguir uno con /news unfollow primero.",
+        "it": "Segui già {count} argomenti: smetti di seguirne uno con /news unfollow.",
+        "ja": "すでに {count} 件のトピックをフォローしています。先に /news unfollow で外してく"
+              "ださい。",
+        "ko": "이미 주제 {count}개를 팔로우하고 있습니다. 먼저 /news unfollow로 하나를 해제하세요.",
+        "zh": "你已关注 {count} 个主题：请先用 /news unfollow 取消一个。",
+    },
+    "news_unfollowed": {
+        "en": "You no longer follow “{topic}”.", "fr": "Vous ne suivez plus « {topic} ».",
+        "de": "Du folgst „{topic}“ nicht mehr.", "es": "Ya no sigues «{topic}».",
+        "it": "Non segui più «{topic}».", "ja": "「{topic}」のフォローをやめました。",
+        "ko": "더 이상 “{topic}”을(를) 팔로우하지 않습니다.",
+        "zh": "你已不再关注“{topic}”。",
+    },
+    "news_not_following": {
+        "en": "You were not following “{topic}”.", "fr": "Vous ne suiviez pas « {topic} ».",
+        "de": "Du bist „{topic}“ nicht gefolgt.", "es": "No seguías «{topic}».",
+        "it": "Non seguivi «{topic}».", "ja": "「{topic}」はフォローしていませんでした。",
+        "ko": "“{topic}”을(를) 팔로우하고 있지 않았습니다.",
+        "zh": "你原本没有关注“{topic}”。",
+    },
+    "news_following_none": {
+        "en": "You follow no topic: /news follow adds one.",
+        "fr": "Vous ne suivez aucun sujet : /news follow en ajoute un.",
+        "de": "Du folgst keinem Thema: /news follow fügt eines hinzu.",
+        "es": "No sigues ningún tema: /news follow añade uno.",
+        "it": "Non segui nessun argomento: /news follow ne aggiunge uno.",
+        "ja": "フォロー中のトピックはありません。/news follow で追加できます。",
+        "ko": "팔로우 중인 주제가 없습니다. /news follow로 추가하세요.",
+        "zh": "你没有关注任何主题：用 /news follow 添加。",
+    },
+    # command and option descriptions (≤ 100 characters)
+    "cmd_news": {
+        "en": "AI news in this server: channels, digests, followed topics",
+        "fr": "L’actualité de l’IA sur ce serveur : salons, résumés, sujets suivis",
+        "de": "KI-Nachrichten auf diesem Server: Kanäle, Zusammenfassungen, Themen",
+        "es": "Noticias de IA en este servidor: canales, resúmenes, temas seguidos",
+        "it": "Notizie sull’IA in questo server: canali, riepiloghi, argomenti seguiti",
+        "ja": "このサーバーの AI ニュース：チャンネル、ダイジェスト、フォロー中のトピック",
+        "ko": "이 서버의 AI 뉴스: 채널, 요약, 팔로우 주제",
+        "zh": "本服务器的 AI 新闻：频道、摘要、关注的主题",
+    },
+    "cmd_news_channel": {
+        "en": "Channels that receive new stories", "fr": "Salons qui reçoivent les nouvelles "
+        "actualités", "de": "Kanäle, die neue Meldungen erhalten",
+        "es": "Canales que reciben las noticias nuevas", "it": "Canali che ricevono le nuove "
+        "notizie", "ja": "新しいニュースを受け取るチャンネル", "ko": "새 소식을 받는 채널",
+        "zh": "接收新新闻的频道",
+    },
+    "cmd_news_digest": {
+        "en": "A digest of the most covered stories on a schedule",
+        "fr": "Un résumé programmé des actualités les plus couvertes",
+        "de": "Eine geplante Zusammenfassung der meistberichteten Meldungen",
+        "es": "Un resumen programado de las noticias más cubiertas",
+        "it": "Un riepilogo programmato delle notizie più riprese",
+        "ja": "最も報じられたニュースの定期ダイジェスト", "ko": "가장 많이 보도된 소식의 정기 요약",
+        "zh": "定时发布报道最多的新闻摘要",
+    },
+    "cmd_news_channel_set": {
+        "en": "Post new stories in a channel", "fr": "Publier les nouvelles actualités dans "
+        "un salon", "de": "Neue Meldungen in einem Kanal posten",
+        "es": "Publicar las noticias nuevas en un canal", "it": "Pubblica le nuove notizie in "
+        "un canale", "ja": "新しいニュースをチャンネルに投稿", "ko": "새 소식을 채널에 게시",
+        "zh": "在频道中发布新新闻",
+    },
+    "cmd_news_channel_remove": {
+        "en": "Stop posting stories in a channel", "fr": "Ne plus publier d’actualités dans "
+        "un salon", "de": "Keine Meldungen mehr in einem Kanal posten",
+        "es": "Dejar de publicar noticias en un canal", "it": "Smetti di pubblicare notizie "
+        "in un canale", "ja": "チャンネルへのニュース投稿を停止", "ko": "채널에 소식 게시 중지",
+        "zh": "停止在频道中发布新闻",
+    },
+    "cmd_news_channel_list": {
+        "en": "The channels that receive stories", "fr": "Les salons qui reçoivent les "
+        "actualités", "de": "Die Kanäle, die Meldungen erhalten",
+        "es": "Los canales que reciben noticias", "it": "I canali che ricevono notizie",
+        "ja": "ニュースを受け取るチャンネル一覧", "ko": "소식을 받는 채널 목록",
+        "zh": "接收新闻的频道列表",
+    },
+    "cmd_news_opt_channel": {
+        "en": "the channel", "fr": "le salon", "de": "der Kanal", "es": "el canal",
+        "it": "il canale", "ja": "チャンネル", "ko": "채널", "zh": "频道",
+    },
+    "cmd_news_opt_per_hour": {
+        "en": "at most this many posts an hour (default 6); the rest go into the digest",
+        "fr": "au plus ce nombre de publications par heure (6 par défaut) ; le reste va au "
+              "résumé",
+        "de": "höchstens so viele Beiträge pro Stunde (Standard 6); der Rest in die "
+              "Zusammenfassung",
+        "es": "como mucho estas publicaciones por hora (6 por defecto); el resto va al resumen",
+        "it": "al massimo questi post all’ora (predefinito 6); il resto va nel riepilogo",
+        "ja": "1 時間あたりの最大投稿数（既定 6）。残りはダイジェストへ",
+        "ko": "시간당 최대 게시 수 (기본 6), 나머지는 요약으로",
+        "zh": "每小时最多发布条数（默认 6），其余并入摘要",
+    },
+    "cmd_news_digest_set": {
+        "en": "Post a digest daily or weekly (Mondays) at a time",
+        "fr": "Publier un résumé chaque jour ou chaque semaine (le lundi) à une heure donnée",
+        "de": "Täglich oder wöchentlich (montags) zu einer Uhrzeit eine Zusammenfassung posten",
+        "es": "Publicar un resumen diario o semanal (los lunes) a una hora",
+        "it": "Pubblica un riepilogo ogni giorno o ogni settimana (il lunedì) a un’ora",
+        "ja": "毎日または毎週（月曜）指定時刻にダイジェストを投稿",
+        "ko": "매일 또는 매주(월요일) 정해진 시각에 요약 게시",
+        "zh": "每天或每周（周一）在指定时间发布摘要",
+    },
+    "cmd_news_opt_every": {
+        "en": "daily or weekly", "fr": "quotidien (daily) ou hebdomadaire (weekly)",
+        "de": "täglich (daily) oder wöchentlich (weekly)", "es": "diario (daily) o semanal "
+        "(weekly)", "it": "giornaliero (daily) o settimanale (weekly)",
+        "ja": "毎日 (daily) または毎週 (weekly)", "ko": "매일(daily) 또는 매주(weekly)",
+        "zh": "每天 (daily) 或每周 (weekly)",
+    },
+    "cmd_news_opt_at": {
+        "en": "the time, HH:MM (24 h)", "fr": "l’heure, HH:MM (24 h)",
+        "de": "die Uhrzeit, HH:MM (24 h)", "es": "la hora, HH:MM (24 h)",
+        "it": "l’ora, HH:MM (24 h)", "ja": "時刻 HH:MM（24 時間制）", "ko": "시각 HH:MM (24시간제)",
+        "zh": "时间，HH:MM（24 小时制）",
+    },
+    "cmd_news_opt_timezone": {
+        "en": "an IANA time zone such as Europe/Paris (default UTC)",
+        "fr": "un fuseau IANA comme Europe/Paris (UTC par défaut)",
+        "de": "eine IANA-Zeitzone wie Europe/Berlin (Standard UTC)",
+        "es": "una zona horaria IANA como Europe/Madrid (UTC por defecto)",
+        "it": "un fuso orario IANA come Europe/Rome (predefinito UTC)",
+        "ja": "Asia/Tokyo などの IANA タイムゾーン（既定 UTC）",
+        "ko": "Asia/Seoul 같은 IANA 시간대 (기본 UTC)",
+        "zh": "IANA 时区，如 Asia/Shanghai（默认 UTC）",
+    },
+    "cmd_news_digest_remove": {
+        "en": "Stop the digest", "fr": "Arrêter le résumé", "de": "Die Zusammenfassung "
+        "beenden", "es": "Detener el resumen", "it": "Interrompi il riepilogo",
+        "ja": "ダイジェストを停止", "ko": "요약 중지", "zh": "停止摘要",
+    },
+    "cmd_news_pause": {
+        "en": "Pause news posts; new stories go into the next digest",
+        "fr": "Mettre les publications en pause ; les actualités vont au prochain résumé",
+        "de": "Meldungen pausieren; neue Meldungen kommen in die nächste Zusammenfassung",
+        "es": "Pausar las publicaciones; las noticias van al próximo resumen",
+        "it": "Metti in pausa le pubblicazioni; le notizie vanno nel prossimo riepilogo",
+        "ja": "ニュース投稿を一時停止（新しいニュースは次のダイジェストへ）",
+        "ko": "소식 게시 일시 중지 (새 소식은 다음 요약으로)",
+        "zh": "暂停新闻发布；新新闻并入下一期摘要",
+    },
+    "cmd_news_resume": {
+        "en": "Resume news posts", "fr": "Reprendre les publications",
+        "de": "Meldungen wieder posten", "es": "Reanudar las publicaciones",
+        "it": "Riprendi le pubblicazioni", "ja": "ニュース投稿を再開", "ko": "소식 게시 재개",
+        "zh": "恢复新闻发布",
+    },
+    "cmd_news_follow": {
+        "en": "Get a DM when a new story matches a topic", "fr": "Recevoir un message privé "
+        "quand une actualité correspond à un sujet", "de": "Eine DM erhalten, wenn eine neue "
+        "Meldung zu einem Thema passt", "es": "Recibir un mensaje directo cuando una noticia "
+        "trate de un tema", "it": "Ricevi un messaggio diretto quando una notizia riguarda un "
+        "argomento", "ja": "トピックに合う新しいニュースを DM で受け取る",
+        "ko": "주제에 맞는 새 소식을 DM으로 받기",
+        "zh": "有新新闻符合主题时收到私信",
+    },
+    "cmd_news_unfollow": {
+        "en": "Stop following a topic", "fr": "Ne plus suivre un sujet",
+        "de": "Einem Thema nicht mehr folgen", "es": "Dejar de seguir un tema",
+        "it": "Smetti di seguire un argomento", "ja": "トピックのフォローをやめる",
+        "ko": "주제 팔로우 중지",
+        "zh": "取消关注主题",
+    },
+    "cmd_news_following": {
+        "en": "The topics you follow", "fr": "Les sujets que vous suivez",
+        "de": "Die Themen, denen du folgst", "es": "Los temas que sigues",
+        "it": "Gli argomenti che segui", "ja": "フォロー中のトピック", "ko": "팔로우 중인 주제",
+        "zh": "你关注的主题",
+    },
+    "cmd_news_opt_topic": {
+        "en": "a topic, e.g. DeepSeek or EU AI Act", "fr": "un sujet, p. ex. DeepSeek ou AI "
+        "Act européen", "de": "ein Thema, z. B. DeepSeek oder AI Act der EU",
+        "es": "un tema, p. ej. DeepSeek o la Ley de IA de la UE",
+        "it": "un argomento, ad es. DeepSeek o AI Act dell’UE",
+        "ja": "トピック（例：DeepSeek、EU AI 法）", "ko": "주제 (예: DeepSeek, EU AI 법)",
+        "zh": "主题，例如 DeepSeek 或欧盟《人工智能法》",
+    },
+})

@@ -72,6 +72,9 @@ class Filters(BaseModel):
     since: date | None = None  # published on or after this day (undated articles are left out)
     outlet: str | None = None  # the outlet's name as articles carry it, in any case
     language: str | None = None  # ISO 639-1 code of the article
+    # only these articles (e.g. a story's, for "Ask about this"); ids the index does not
+    # hold admit nothing, they are no typo a member made
+    articles: frozenset[str] | None = None
 
     @classmethod
     def read(cls, since: str | date | None = None, outlet: str | None = None,
@@ -89,12 +92,14 @@ class Filters(BaseModel):
 
     @property
     def active(self) -> bool:
-        return bool(self.since or self.outlet or self.language)
+        return bool(self.since or self.outlet or self.language or self.articles is not None)
 
     def admits(self, article: Article | ArticleInfo) -> bool:
         if self.since and (article.published is None or article.published < self.since):
             return False
         if self.outlet and article.outlet.casefold() != self.outlet.casefold():
+            return False
+        if self.articles is not None and article.id not in self.articles:
             return False
         return not self.language or article.language == self.language
 
@@ -126,6 +131,7 @@ class _Columns:
     language: np.ndarray
     outlets: dict[str, str]  # every outlet, casefolded → as written (the last article's)
     languages: frozenset[str]
+    ids: np.ndarray  # article ids (object array)
 
     @classmethod
     def of(cls, version: IndexVersion) -> _Columns:
@@ -139,7 +145,8 @@ class _Columns:
                                                                object),
             language=np.array(languages, object),
             outlets={o.casefold(): o for o in outlets if o},
-            languages=frozenset(x for x in languages if x))
+            languages=frozenset(x for x in languages if x),
+            ids=np.array(list(version.article_ids), object))
 
     def admitted(self, filters: Filters) -> np.ndarray:
         keep = np.ones(len(self.published), bool)
@@ -149,6 +156,8 @@ class _Columns:
             keep &= self.folded == filters.outlet.casefold()
         if filters.language:
             keep &= self.language == filters.language
+        if filters.articles is not None:
+            keep &= np.isin(self.ids, list(filters.articles))
         return keep
 
 

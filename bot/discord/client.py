@@ -31,7 +31,8 @@ from index.ranking import ArticleRef
 log = logging.getLogger("newsdesk." + __name__)
 
 NONE = discord.AllowedMentions.none()
-COGS = ("bot.discord.cogs.ask", "bot.discord.cogs.moderation", "bot.discord.cogs.config")
+COGS = ("bot.discord.cogs.ask", "bot.discord.cogs.moderation", "bot.discord.cogs.config",
+        "bot.discord.cogs.news")
 
 
 class NewsdeskBot(commands.AutoShardedBot):

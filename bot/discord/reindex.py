@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from bot.desk import Desk
@@ -32,6 +33,9 @@ class Reindexer:
         self.desk = desk
         self.state: ReindexState | None = None
         self.task: asyncio.Task[BuildStats] | None = None
+        # called with `changed` after each build, before whoever awaits the task hears of
+        # it: the news desk posts what a fetch brought before the poller's round ends
+        self.listeners: list[Callable[[bool], Awaitable[None]]] = []
 
     @property
     def running(self) -> bool:
@@ -56,9 +60,15 @@ class Reindexer:
         try:
             if read_folders:
                 await asyncio.to_thread(self.desk.refresh_folders)
-            return await asyncio.to_thread(self.desk.reindex, full, progress)
+            stats = await asyncio.to_thread(self.desk.reindex, full, progress)
         finally:
             self.state = None
+        for listener in list(self.listeners):
+            try:
+                await listener(stats.changed)
+            except Exception:  # a listener's failure is its own; the build stands
+                log.exception("after the reindex: %r failed", listener)
+        return stats
 
     @staticmethod
     def _finished(task: asyncio.Task[BuildStats]) -> None:

@@ -90,6 +90,67 @@ CREATE TABLE IF NOT EXISTS private_channels (
     PRIMARY KEY (guild_id, channel_id)
 );
 """
+_NEWS = """
+CREATE TABLE IF NOT EXISTS news_channels (
+    guild_id INTEGER NOT NULL,
+    channel_id INTEGER NOT NULL,
+    added_at REAL NOT NULL,
+    PRIMARY KEY (guild_id, channel_id)
+);
+CREATE TABLE IF NOT EXISTS news_guilds (
+    guild_id INTEGER PRIMARY KEY,
+    paused INTEGER NOT NULL DEFAULT 0,
+    hourly INTEGER NOT NULL DEFAULT 6
+);
+CREATE TABLE IF NOT EXISTS news_posts (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    guild_id INTEGER NOT NULL,
+    channel_id INTEGER NOT NULL,
+    message_id INTEGER,
+    state TEXT NOT NULL,
+    story TEXT NOT NULL,
+    at REAL NOT NULL,
+    digested INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS news_posts_channel ON news_posts(channel_id, at);
+CREATE TABLE IF NOT EXISTS news_post_articles (
+    post_id INTEGER NOT NULL REFERENCES news_posts(id),
+    article_id TEXT NOT NULL,
+    PRIMARY KEY (post_id, article_id)
+);
+CREATE INDEX IF NOT EXISTS news_post_articles_article ON news_post_articles(article_id);
+CREATE TABLE IF NOT EXISTS news_seen (
+    article_id TEXT PRIMARY KEY,
+    at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS news_sources (
+    source_id TEXT PRIMARY KEY,
+    at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS news_digests (
+    guild_id INTEGER PRIMARY KEY,
+    channel_id INTEGER NOT NULL,
+    every TEXT NOT NULL,
+    at TEXT NOT NULL,
+    timezone TEXT NOT NULL,
+    last_due REAL
+);
+CREATE TABLE IF NOT EXISTS news_follows (
+    guild_id INTEGER NOT NULL,
+    user_id INTEGER NOT NULL,
+    topic TEXT NOT NULL,
+    PRIMARY KEY (guild_id, user_id, topic)
+);
+CREATE TABLE IF NOT EXISTS news_state (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS news_told (
+    user_id INTEGER NOT NULL,
+    article_id TEXT NOT NULL,
+    PRIMARY KEY (user_id, article_id)
+);
+"""
 # released steps are never edited: a schema change is a new step at the end. (Step 1's
 # `DEFAULT 10` for cooldown is never used: rows are always written with DEFAULT_COOLDOWN.)
 _STEPS: list[Step] = [
@@ -102,6 +163,9 @@ _STEPS: list[Step] = [
     # the guild's thread setting (NULL: DEFAULT_THREADS) and the channels that override it
     add_column("guilds", "threads", "TEXT"),
     _THREAD_CHANNELS,
+    # the news desk (bot/discord/news.py): where stories go, what was posted where (a
+    # restart posts nothing twice), digests and members' followed topics
+    _NEWS,
 ]
 
 
