@@ -122,6 +122,12 @@ async def _arrive(env: simcord.Env, desk: Desk, ids: list[str]) -> None:
     await env.settle()
 
 
+def _expect(channel: simcord.ChannelHandle, text: str, what: str) -> None:
+    """Stop rather than photograph a channel without what its picture is meant to show."""
+    if not any(text in (e.description or "") for m in channel.history() for e in m.embeds):
+        raise RuntimeError(f"#{channel.name} holds no {what}: nothing photographed")
+
+
 async def make_news(out_dir: Path, chromium: str, size: tuple[int, int]) -> list[Path]:
     """docs/news-post.png and docs/digest.png. Always on a fresh desk (no --home): the bot's
     news state (its baseline, what it posted where) belongs to one simulated Discord."""
@@ -156,9 +162,11 @@ async def make_news(out_dir: Path, chromium: str, size: tuple[int, int]) -> list
             await _arrive(env, desk, NEWS_FIRST)  # posted
             await _arrive(env, desk, NEWS_GROWN)  # the same post, edited: "also: …"
             await _arrive(env, desk, NEWS_FOLDED)  # over the cap: into the digest
+            _expect(news, "also:", "the story's post, edited with its other outlets")
             made = [await _shoot(env, news, member, out_dir / "news-post.png", size,
                                  chromium)]
             await env.advance_time(240)  # the digest's time
+            _expect(digest, "•", "the digest")
             made.append(await _shoot(env, digest, member, out_dir / "digest.png", size,
                                      chromium))
         finally:
@@ -172,7 +180,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=HERE)
     parser.add_argument("--chromium", default=shutil.which("chromium") or "/usr/bin/chromium")
-    parser.add_argument("--home", type=Path, help="a data home to reuse between runs")
+    parser.add_argument("--home", type=Path,
+                        help="a data home to reuse between runs (the /ask pictures')")
     parser.add_argument("--size", default="900x900", help="width x height in pixels")
     args = parser.parse_args()
     width, height = (int(v) for v in args.size.split("x"))
