@@ -30,7 +30,7 @@ from corpus import repair
 from corpus.errors import NewsdeskError
 from corpus.registry import Registry
 from index.builder import BuildBusy, build_lock
-from index.onnx_encoder import _FILES, PRECISIONS, _stamp, export_folder
+from index.onnx_encoder import _FILES, PRECISIONS, _stamp, export_folder, graph_bytes
 from index.provision import MODEL_DIRNAME, ProvisionError, model_folder
 from index.store import IndexCorrupt, IndexStore, Manifest
 from index.vector_cache import KEEP_DAYS, CacheError, VectorCache, set_aside
@@ -316,5 +316,5 @@ def _export_state(folder: Path, encoder: str) -> str:
         made = marker.read_text().strip() if marker.is_file() else ""
         state = "matches the model folder" if made == stamp else \
             "older than the model folder: redone at the next start"
-        parts.append(f"{precision} {_megabytes(graph.stat().st_size)} {state}")
+        parts.append(f"{precision} {_megabytes(graph_bytes(graph))} {state}")
     return f"{target}: {', '.join(parts)}; {uses}"

@@ -29,13 +29,14 @@ import numpy as np
 
 from bot.answer import reading
 from corpus.errors import NewsdeskError
+from index.onnx_encoder import weights_beside
 from index.provision import file_sha256
 
 log = logging.getLogger("newsdesk." + __name__)
 
 WEIGHTS = Path(__file__).with_name("reader.safetensors")
 MAX_ANSWER_TOKENS = 30
-_RECIPE = "1"  # bump when the export changes: older folders are then not reused
+_RECIPE = "2"  # bump when the export changes: older folders are then not reused
 _OPSET = 17
 
 
@@ -80,6 +81,7 @@ def _export(e5_folder: Path, weights: Path, out: Path) -> None:
                           dynamic_axes={"input_ids": axes, "attention_mask": axes,
                                         "start": axes, "end": axes, "answers": {0: "batch"}},
                           dynamo=False)
+    weights_beside(out / "reader.onnx", "reader.onnx.data")  # mapped, not copied, at load
     # the tokenizer exactly as training built it (transformers' rebuild of the folder's file)
     AutoTokenizer.from_pretrained(str(e5_folder)).backend_tokenizer.save(
         str(out / "tokenizer.json"))
