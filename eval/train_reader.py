@@ -278,6 +278,36 @@ def build_examples(paragraphs: list[str], questions: list[Question],
     return out
 
 
+def crosslingual_examples(path: Path, tokenizer: object, seed: int) -> list[Example]:
+    """From `eval/mine_crosslingual.py`'s pairs: each question over its twin's paragraph (the
+    answer span known), and the same question over another mined paragraph of that
+    paragraph's language that holds none of its answers: so that another language is
+    neither a reason to answer nor one to decline."""
+    rng = random.Random(seed)
+    mined = json.loads(path.read_text("utf-8"))
+    paragraphs = {int(k): v for k, v in mined["paragraphs"].items()}
+    tokens = Tokens(tokenizer, paragraphs)  # type: ignore[arg-type]
+    by_lang: dict[str, dict[int, None]] = defaultdict(dict)  # in the order first mined
+    for pair in mined["pairs"]:
+        by_lang[pair["passage_lang"]][pair["paragraph"]] = None
+    out: list[Example] = []
+    for pair in mined["pairs"]:
+        q = Question(pair["question_lang"], pair["asked_article"], pair["paragraph"],
+                     pair["question"], [(pair["answer_start"], pair["answer"])])
+        q_ids = reading.question_ids(tokenizer, q.question)
+        pos = positive(tokens, q, q_ids, rng)
+        if pos is None:
+            continue
+        out.append(Example(pos.ids, pos.start, pos.end, 1, q.lang, "xl-positive"))
+        others = [pid for pid in by_lang[pair["passage_lang"]] if pid != q.paragraph]
+        for pid in rng.sample(others, min(3, len(others))):
+            neg = negative(tokens, q, q_ids, pid, "xl-negative", rng)
+            if neg is not None:
+                out.append(neg)
+                break
+    return out
+
+
 def save_examples(path: Path, examples: list[Example]) -> None:
     tmp = path.with_suffix(".tmp")
     with tmp.open("w", encoding="utf-8") as f:
@@ -530,6 +560,14 @@ def main() -> None:
     parser.add_argument("--bf16", action=argparse.BooleanOptionalAction, default=True,
                         help="bf16 autocast on CPU (the frozen layers' pass, the trained layers)")
     parser.add_argument("--save-every", type=float, default=180.0, help="seconds")
+    parser.add_argument("--crosslingual", type=Path, default=None, help="mined cross-lingual "
+                        "pairs (eval/mine_crosslingual.py): their examples join the training "
+                        "examples")
+    parser.add_argument("--repeat", type=int, default=1, help="… each that many times")
+    parser.add_argument("--same", type=int, default=0, help="keep only this many of the "
+                        "same-language examples (0: all): a short run from --init")
+    parser.add_argument("--init", type=Path, default=None, help="start the trained layers "
+                        "from this file (e.g. the shipped one) instead of e5's")
     parser.add_argument("--check-only", action="store_true", help="only write the check file "
                         "from the last checkpoint (training must be finished)")
     args = parser.parse_args()
@@ -584,6 +622,11 @@ def main() -> None:
               "context": paragraphs[q.paragraph], "answers": q.answers} for q in dev_q],
             ensure_ascii=False))
         save_examples(dev_path, dev)
+        if args.same:
+            examples = random.Random(args.seed).sample(examples, min(args.same, len(examples)))
+        if args.crosslingual:
+            examples += crosslingual_examples(args.crosslingual, tokenizer, args.seed) * \
+                args.repeat
         save_examples(examples_path, examples)
     examples = load_examples(examples_path)
     kinds = defaultdict(int)
@@ -592,6 +635,12 @@ def main() -> None:
     print(f"examples: {len(examples)} {dict(kinds)}", file=sys.stderr)
 
     model = load_e5(folder).to(args.device)
+    if args.init and not (args.work / "checkpoint.pt").exists():
+        from safetensors.torch import load_file
+
+        state = {k: v.float() for k, v in load_file(str(args.init)).items()}
+        model.load_state_dict(state, strict=False)
+        print(f"trained layers from {args.init}", file=sys.stderr)
     if not args.check_only:
         compute_hidden(model, examples, args.work, args.frozen, args.device, args.bf16)
     train(model, examples, args.work, args)
