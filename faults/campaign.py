@@ -79,6 +79,18 @@ class Run:
         return f"exit {self.code}: {lines[-1][:200] if lines else '(no stderr)'}"
 
 
+def _high_water(pid: int) -> int:
+    """The process's own peak resident memory in KB (0 once it has exited). Not wait4's
+    ru_maxrss: Linux carries the parent's peak into a child over exec, so every process
+    started after the in-process Discord area reported that area's 1.2 GB."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0
+    line = next((x for x in status.splitlines() if x.startswith("VmHWM:")), "")
+    return int(line.split()[1]) if line else 0
+
+
 class Proc:
     """A running `newsdesk`, its output in files (not pipes), reaped with wait4 for its
     peak memory."""
@@ -94,7 +106,9 @@ class Proc:
 
     def finish(self, kill_at: float | None = None, limit: float = 900.0) -> Run:
         killed = False
+        peak = 0
         while True:
+            peak = max(peak, _high_water(self.proc.pid))
             pid, status, usage = os.wait4(self.proc.pid, os.WNOHANG)
             if pid:
                 break
@@ -111,7 +125,7 @@ class Proc:
         for f in self._files:
             f.close()
         return Run(None if killed else self.proc.returncode, out, err, seconds,
-                   usage.ru_maxrss / 1024)
+                   peak / 1024 if peak else usage.ru_maxrss / 1024)
 
     @staticmethod
     def _read(f: object) -> str:
