@@ -610,6 +610,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         settings = settings.model_copy(update={"sync_guild": args.sync_guild})
     desk = _desk_from(settings)
     _ready(desk)
+    desk.warm()
 
     if settings.discord_api:
         discord.http.Route.BASE = settings.discord_api.rstrip("/")

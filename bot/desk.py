@@ -112,6 +112,15 @@ class Desk:
                                                self.settings.threads)
         return self._reader
 
+    def warm(self) -> None:
+        """Load the index, the encoder and the reader now, not at the first question. The bot
+        does it before its event loop starts: loading a tokenizer holds the GIL (up to 0.8 s
+        measured from a thread), so a first question that loaded both stalled the loop of
+        the fault campaign's Discord area for 1.6 s."""
+        self.retriever()
+        self.embedder.load()
+        self.reader()
+
     def _prefetch_reader(self) -> None:
         """A cold process loads the reader while the encoder loads and searches: the two are
         half a gigabyte each. A failure here is left for the answer's own call to raise."""

@@ -557,7 +557,7 @@ async def _discord(c: Campaign) -> Tally:
     t = Tally("discord /ask", MODEL_CAP)
     home = c.fresh("discord")
     desk = Desk(BotSettings(home=home.path, model_cache=MODEL_CACHE, _env_file=None))
-    desk.retriever()  # the model and the index, loaded before the clock starts
+    desk.warm()  # as `newsdesk bot` does before its loop starts: index, model, reader
     errors = _Errors()
     logging.getLogger().addHandler(errors)
     bot = NewsdeskBot(desk, message_content=True, shard_count=1)
