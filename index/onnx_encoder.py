@@ -179,10 +179,11 @@ def _export(folder: Path, precision: str, source: Path | None, path: Path, stamp
             weights_beside(tmp / path.name, data)
             os.replace(tmp / data, target / data)
             os.replace(tmp / TOKENIZER, target / TOKENIZER)
-            _stale_weights(path, keep=data)
         else:
             _export_int8(source, tmp / path.name)
         os.replace(tmp / path.name, path)
+        if source is None:
+            _stale_weights(path, keep=data)
     except Exception as exc:
         raise OnnxError(f"cannot export {folder.name} to ONNX ({exc.__class__.__name__}: "
                         f"{exc})") from exc

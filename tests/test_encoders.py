@@ -131,3 +131,25 @@ def test_the_embedding_cache_embeds_most_tokens_first(embedder: Embedder,
     assert counts == sorted(counts, reverse=True)
     direct = embedder.passages([*MIXED, MIXED[2]])
     assert (vectors * direct).sum(axis=1).min() >= 0.99999
+
+
+def test_an_export_removes_only_weights_nothing_can_still_be_opening(tmp_path: Path) -> None:
+    """The graph names its weights' file; an earlier export's file goes once it is an hour
+    old (a process maps it within a second of reading its graph), a recent one stays."""
+    import os
+    import time
+
+    from index.onnx_encoder import _stale_weights, graph_bytes
+
+    graph = tmp_path / "model.onnx"
+    graph.write_bytes(b"g" * 10)
+    current, recent, old = (tmp_path / f"model.{k}.data" for k in ("aaa", "bbb", "ccc"))
+    for f in (current, recent, old):
+        f.write_bytes(b"w" * 100)
+    (tmp_path / "model-int8.onnx").write_bytes(b"q" * 1000)  # another precision's graph
+    hours_ago = time.time() - 7200
+    os.utime(old, (hours_ago, hours_ago))
+    os.utime(current, (hours_ago, hours_ago))
+    _stale_weights(graph, keep=current.name)
+    assert current.exists() and recent.exists() and not old.exists()
+    assert graph_bytes(graph) == 10 + 200
