@@ -14,15 +14,16 @@ Only training questions are mined: the dev split is `eval/train_reader.py`'s (sa
 whole articles), so a held-out article is never on either side of a pair.
 
 What it found (35,438 of 91,476 training questions have such an answer): 407 pairs at cosine
-≥ 0.80, 156 at ≥ 0.83, 83 at ≥ 0.85, nearly all ja↔zh; in a sample of 14 at ≥ 0.80 about half
-were one year answering two different questions ("when did Brazil first win the World
-Cup?" is a twin; "when did the Rwandan Patriotic Front take the country?" and "when did the
-Rwandan genocide happen?" are not). A short run on them (`train_reader.py --init
-bot/answer/reader.safetensors --same 6000 --crosslingual PAIRS --repeat 4 --epochs 1 --lr
-1e-4`) raised the cross-lingual check pairs (ko→fr 0.22 → 0.36) but answered the bundled
-questions worse (answer in the lead 0.590 against 0.607, keyword 0.664 against 0.689,
-answerable declined 0.033 against 0.025; unanswerable declined 0.935 against 0.903): too few
-and too noisy to ship. Kept as the tool for when parallel QA data is here.
+≥ 0.80, 156 at ≥ 0.83, 83 at ≥ 0.85, mostly among ja, zh and ko (en or fr in 82 of the 407);
+in a sample of 14 at ≥ 0.80 about half were one year answering two different questions
+("when did Brazil first win the World Cup?" is a twin; "when did the Rwandan Patriotic Front
+take the country?" and "when did the Rwandan genocide happen?" are not). A short run on them
+(`train_reader.py --init bot/answer/reader.safetensors --same 6000 --crosslingual PAIRS
+--repeat 4 --epochs 1 --lr 1e-4`) raised the cross-lingual check pairs (ko→fr 0.22 → 0.36)
+but answered the bundled questions worse (answer in the lead 0.590 against 0.607, keyword
+0.664 against 0.689, answerable declined 0.033 against 0.025; unanswerable declined 0.935
+against 0.903): too few and too noisy to ship. Kept as the tool for when parallel QA data is
+here.
 """
 
 from __future__ import annotations
