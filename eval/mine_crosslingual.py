@@ -32,7 +32,6 @@ import argparse
 import json
 import re
 import sys
-import time
 import unicodedata
 from collections import Counter
 from pathlib import Path
@@ -42,7 +41,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from train_reader import Question, load, split
+from train_reader import Meter, Question, load, split
 
 _UNITS = re.compile(r"(年|月|日|人|名|개|년|월|일|명|세|歳|歲|번째|回|次|位|個|个|권|회)$")
 
@@ -68,14 +67,11 @@ def encode(questions: list[Question]) -> np.ndarray:
     from index.settings import IndexSettings
 
     embedder = Embedder(IndexSettings(threads=2)).load()
-    t0 = time.monotonic()
+    meter = Meter("encode", len(questions))
     vectors = []
     for b in range(0, len(questions), 256):
         vectors.append(embedder.queries([q.question for q in questions[b:b + 256]]))
-        done = min(b + 256, len(questions))
-        rate = done / (time.monotonic() - t0)
-        print(f"encode: {done}/{len(questions)} ({rate:.0f}/s, ETA "
-              f"{(len(questions) - done) / rate:.0f} s)", file=sys.stderr, flush=True)
+        meter.update(min(b + 256, len(questions)))
     return np.ascontiguousarray(np.concatenate(vectors).astype(np.float32))
 
 
