@@ -64,10 +64,14 @@ def weights_beside(path: Path, data_name: str) -> None:
                     all_tensors_to_one_file=True, location=data_name, size_threshold=1024)
 
 
+def _weights_files(path: Path) -> list[Path]:
+    """The weights files of a graph's exports, the current one and any earlier."""
+    return list(path.parent.glob(f"{path.stem}.*.data"))
+
+
 def graph_bytes(path: Path) -> int:
     """An exported graph's size, its weights' file included."""
-    return path.stat().st_size + sum(f.stat().st_size for f in
-                                     path.parent.glob(f"{path.stem}.*.data"))
+    return path.stat().st_size + sum(f.stat().st_size for f in _weights_files(path))
 
 
 def _data_name(path: Path, stamp: str) -> str:
@@ -81,7 +85,7 @@ def _stale_weights(path: Path, keep: str) -> None:
     """Weights of earlier exports, once nothing can still be opening them (a process maps
     the file within a second of reading the graph that names it)."""
     old = time.time() - 3600
-    for f in path.parent.glob(f"{path.stem}.*.data"):
+    for f in _weights_files(path):
         if f.name != keep and f.stat().st_mtime < old:
             f.unlink(missing_ok=True)
 
